@@ -1,0 +1,29 @@
+/* Shared declarations of the API handlers (one file per resource). */
+#ifndef SX_API_H
+#define SX_API_H
+#include "../domain/perm.h"
+#include "../http/auth.h"
+#include "../http/router.h"
+#include "../util/timeu.h"
+#include <stdio.h>
+#include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define ROUTES_END {0, NULL, 0, NULL, 0, NULL}
+
+extern const struct route health_routes[], auth_routes[], region_routes[], unit_routes[],
+    cadre_routes[], dict_routes[], user_routes[], role_routes[], token_routes[], audit_routes[],
+    settings_routes[], stats_routes[];
+
+/* Fails the request with rc unless it is 0; for store results. */
+static inline int api_rc(struct req *r, int rc)
+{
+    return rc ? req_fail(r, rc, r->err_field, r->err_msg) : 0;
+}
+/* Adds ETag: "<version>" from obj's "version" and replies 200 (or status). */
+int api_reply_record(struct req *r, int status, json_t *obj);
+/* {"items": items, "total": total, "page": .., "page_size": ..} */
+int api_reply_page(struct req *r, json_t *items, int64_t total, const struct paging *pg);
+/* "12" → object id text for the audit log (arena). */
+const char *api_id_text(struct req *r, int64_t id);
+#endif

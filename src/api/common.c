@@ -1,0 +1,23 @@
+#include "api.h"
+
+int api_reply_record(struct req *r, int status, json_t *obj)
+{
+    json_t *v = json_object_get(obj, "version");
+    if (json_is_integer(v)) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%lld\"", (long long)json_integer_value(v));
+        req_add_header(r, "ETag", etag);
+    }
+    return reply_json(r, status, obj);
+}
+
+int api_reply_page(struct req *r, json_t *items, int64_t total, const struct paging *pg)
+{
+    return reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
+                                        (json_int_t)pg->page, "page_size", (json_int_t)pg->page_size));
+}
+
+const char *api_id_text(struct req *r, int64_t id)
+{
+    return arena_printf(&r->arena, "%lld", (long long)id);
+}

@@ -1,0 +1,5 @@
+#include "api.h"
+
+const struct route role_routes[] = {
+    ROUTES_END,
+};

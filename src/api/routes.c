@@ -1,0 +1,7 @@
+/* Every route table of the API. A new resource adds its table here. */
+#include "api.h"
+
+const struct route *const route_tables[] = {
+    health_routes, auth_routes, region_routes, unit_routes, cadre_routes, dict_routes, user_routes,
+    role_routes, token_routes, audit_routes, settings_routes, stats_routes, NULL,
+};

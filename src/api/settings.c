@@ -1,0 +1,48 @@
+/* /api/v1/settings/security: the security policy (security administrator). */
+#include "api.h"
+
+static int get(struct req *r)
+{
+    json_t *o;
+    int rc = st_settings_security_json(req_db(r), &o);
+    if (rc) return api_rc(r, rc);
+    return api_reply_record(r, 200, o);
+}
+
+static int put(struct req *r)
+{
+    static const struct jv_field spec[] = {
+        {"password_min_length", "密码最小长度", JV_INT, 1, 8, 64},
+        {"password_max_age_days", "密码最长使用天数", JV_INT, 1, 0, 3650},
+        {"lockout_threshold", "登录失败锁定次数", JV_INT, 1, 1, 100},
+        {"lockout_minutes", "锁定时长（分钟）", JV_INT, 1, 1, 1440},
+        {"session_idle_minutes", "空闲超时（分钟）", JV_INT, 1, 1, 1440},
+        {"audit_retention_days", "审计日志保存天数", JV_INT, 1, 180, 36500},
+        {"version", "版本号", JV_INT, 0, 1, INT64_MAX},
+    };
+    int rc = req_check_body(r, spec, NELEM(spec));
+    int64_t version;
+    int from_header;
+    if (rc || (rc = req_expected_version(r, &version, &from_header))) return rc;
+    struct security_policy p = {
+        .password_min_length = jv_int(r->json, "password_min_length", 8),
+        .password_max_age_days = jv_int(r->json, "password_max_age_days", 90),
+        .lockout_threshold = jv_int(r->json, "lockout_threshold", 5),
+        .lockout_minutes = jv_int(r->json, "lockout_minutes", 10),
+        .session_idle_minutes = jv_int(r->json, "session_idle_minutes", 30),
+        .audit_retention_days = jv_int(r->json, "audit_retention_days", 180),
+    };
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    json_t *o;
+    rc = st_settings_security_put(req_db(r), &a, &p, version, &o);
+    if (rc == SX_EVERSION) return req_version_mismatch(r, from_header);
+    if (rc) return api_rc(r, rc);
+    return api_reply_record(r, 200, o);
+}
+
+const struct route settings_routes[] = {
+    {M_GET, "/api/v1/settings/security", P_SECURITY_READ, get, 0, "安全策略"},
+    {M_PUT, "/api/v1/settings/security", P_SECURITY_WRITE, put, 0, "修改安全策略"},
+    ROUTES_END,
+};

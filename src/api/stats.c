@@ -1,0 +1,5 @@
+#include "api.h"
+
+const struct route stats_routes[] = {
+    ROUTES_END,
+};

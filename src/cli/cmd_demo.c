@@ -1,0 +1,10 @@
+#include "cli.h"
+#include <stdio.h>
+
+int cmd_demo(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "not yet\n");
+    return 1;
+}

@@ -1,0 +1,137 @@
+#include "auth.h"
+#include "router.h"
+#include "../domain/password.h"
+#include "../domain/perm.h"
+#include "../util/log.h"
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+void auth_hash_secret(const char *secret, char hex[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+    sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+void auth_random_hex(char out[65])
+{
+    unsigned char b[32];
+    randombytes_buf(b, sizeof b);
+    sodium_bin2hex(out, 65, b, sizeof b);
+}
+
+static int valid_secret(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 32 && n <= 128 && strspn(s, "0123456789abcdef_sx") == n;
+}
+
+static int auth_token(struct req *r, const char *secret)
+{
+    struct db *db = req_db(r);
+    if (!valid_secret(secret)) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌无效");
+    char h[65];
+    auth_hash_secret(secret, h);
+    struct token_row t;
+    int rc = st_token_get(db, h, &t);
+    if (rc == SX_ENOTFOUND) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌无效");
+    if (rc) return req_fail(r, rc, NULL, NULL);
+    if (t.revoked) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已吊销");
+    if (t.expires_at && t.expires_at < (int64_t)time(NULL)) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已过期");
+    if (t.disabled) return req_fail(r, SX_EDISABLED, NULL, NULL);
+    struct principal *w = &r->who;
+    w->user_id = t.user_id;
+    w->token_id = t.id;
+    w->unit_id = t.unit_id;
+    snprintf(w->username, sizeof w->username, "%s", t.username);
+    rc = st_principal_load(db, t.user_id, t.role_id, t.unit_id, t.unit_path, &w->perms, &w->scope);
+    if (rc) return req_fail(r, rc, NULL, NULL);
+    r->authenticated = 1;
+    return SX_OK;
+}
+
+static int auth_session(struct req *r, const char *sid)
+{
+    struct db *db = req_db(r);
+    if (!valid_secret(sid)) return req_fail(r, SX_EUNAUTH, NULL, NULL);
+    char h[65];
+    auth_hash_secret(sid, h);
+    struct session_row s;
+    int rc = st_session_get(db, h, &s);
+    if (rc == SX_ENOTFOUND) return req_fail(r, SX_ESESSION, NULL, NULL);
+    if (rc) return req_fail(r, rc, NULL, NULL);
+    struct security_policy pol;
+    if ((rc = st_policy_get(db, &pol))) return req_fail(r, rc, NULL, NULL);
+    int64_t now = (int64_t)time(NULL);
+    if (pol.session_idle_minutes > 0 && now - s.last_seen > pol.session_idle_minutes * 60) {
+        st_session_delete(db, h);
+        return req_fail(r, SX_ESESSION, NULL, "长时间未操作，登录已超时，请重新登录");
+    }
+    if (s.disabled) {
+        st_session_delete(db, h);
+        return req_fail(r, SX_EDISABLED, NULL, NULL);
+    }
+    /* CSRF: a state-changing request must echo the session's token in a header, which a
+     * cross-site form or image cannot do. */
+    if (r->method != M_GET && r->method != M_HEAD) {
+        const char *tok = req_header(r, "X-CSRF-Token");
+        if (!tok || strlen(tok) != strlen(s.csrf) || sodium_memcmp(tok, s.csrf, strlen(s.csrf)) != 0)
+            return req_fail(r, SX_ECSRF, NULL, NULL);
+    }
+    /* last_seen is written at most every 30 s: idle expiry needs no finer grain. */
+    if (now - s.last_seen >= 30 && !(r->route && (r->route->flags & RF_NO_SESSION_TOUCH)))
+        st_session_touch(db, h, now);
+    struct principal *w = &r->who;
+    w->user_id = s.user_id;
+    w->unit_id = s.unit_id;
+    snprintf(w->username, sizeof w->username, "%s", s.username);
+    snprintf(w->csrf, sizeof w->csrf, "%s", s.csrf);
+    snprintf(w->session_hash, sizeof w->session_hash, "%s", h);
+    w->password_expired = password_expired(s.password_changed_at, pol.password_max_age_days, now);
+    w->must_change = s.must_change || w->password_expired;
+    rc = st_principal_load(db, s.user_id, 0, s.unit_id, s.unit_path, &w->perms, &w->scope);
+    if (rc) return req_fail(r, rc, NULL, NULL);
+    r->authenticated = 1;
+    return SX_OK;
+}
+
+int auth_request(struct req *r)
+{
+    const char *authz = req_header(r, "Authorization");
+    if (authz && strncasecmp(authz, "Bearer ", 7) == 0) return auth_token(r, authz + 7);
+    const char *sid = req_cookie(r, SESSION_COOKIE);
+    if (sid && *sid) return auth_session(r, sid);
+    return req_fail(r, SX_EUNAUTH, NULL, NULL);
+}
+
+/* ---- rate limiting: a small table of fixed one-minute windows ---- */
+#define RL_SLOTS 4096
+static struct {
+    unsigned hash;
+    int64_t window;
+    int count;
+} rl[RL_SLOTS];
+static pthread_mutex_t rl_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int ratelimit_allow(const char *bucket, const char *ip, int per_minute)
+{
+    if (per_minute <= 0) return 1;
+    unsigned h = 2166136261u;
+    for (const char *p = bucket; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = ip; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    int64_t win = (int64_t)time(NULL) / 60;
+    pthread_mutex_lock(&rl_mu);
+    unsigned i = h % RL_SLOTS;
+    if (rl[i].hash != h || rl[i].window != win) {
+        rl[i].hash = h;
+        rl[i].window = win;
+        rl[i].count = 0;
+    }
+    int ok = ++rl[i].count <= per_minute;
+    pthread_mutex_unlock(&rl_mu);
+    return ok;
+}

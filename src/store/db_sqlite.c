@@ -1,0 +1,320 @@
+/* SQLite driver: WAL, foreign keys on, busy timeout, one connection per thread with its
+ * prepared statements cached. Writers in this process are serialised by one mutex and take
+ * the database write lock up front (BEGIN IMMEDIATE), so concurrent writers queue instead
+ * of failing with SQLITE_BUSY; other processes (the CLI) wait on the busy timeout. */
+#include "db.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 1024
+
+struct sq_stmt {
+    struct db_stmt base;
+    sqlite3_stmt *st;
+    struct sqlite_db *owner;
+    char *sql;
+    int uncached;
+};
+
+struct sqlite_db {
+    struct db base;
+    sqlite3 *h;
+    int holds_write;
+    struct sq_stmt *cache[CACHE_SLOTS];
+};
+
+static pthread_mutex_t write_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static int map_rc(sqlite3 *h, int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+        return DB_DONE;
+    case SQLITE_ROW:
+        return DB_ROW;
+    }
+    int ext = sqlite3_extended_errcode(h);
+    switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return SX_EDUPLICATE;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return SX_EREFERENCED;
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return SX_EVALIDATION;
+    }
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+        log_error("sqlite busy: %s", sqlite3_errmsg(h));
+        return SX_EUNAVAILABLE;
+    }
+    log_error("sqlite error %d: %s", ext, sqlite3_errmsg(h));
+    return SX_EINTERNAL;
+}
+
+static int s_open(const char *dsn, struct db **out)
+{
+    struct sqlite_db *d = calloc(1, sizeof *d);
+    if (!d) return SX_EINTERNAL;
+    d->base.drv = &db_sqlite_driver;
+    int rc = sqlite3_open_v2(dsn, &d->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("cannot open database %s: %s", dsn, d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        sqlite3_close(d->h);
+        free(d);
+        return SX_EINTERNAL;
+    }
+    sqlite3_extended_result_codes(d->h, 1);
+    sqlite3_busy_timeout(d->h, 10000);
+    /* FULL: a commit is on disk before the client hears about it (survives kill -9 and power loss). */
+    const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
+    char *msg = NULL;
+    if (sqlite3_exec(d->h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        log_error("cannot configure database %s: %s", dsn, msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_close(d->h);
+        free(d);
+        return SX_EINTERNAL;
+    }
+    *out = &d->base;
+    return SX_OK;
+}
+
+static void free_stmt(struct sq_stmt *s)
+{
+    sqlite3_finalize(s->st);
+    free(s->sql);
+    free(s);
+}
+
+static void s_close(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (d->cache[i]) free_stmt(d->cache[i]);
+    if (d->holds_write) {
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        pthread_mutex_unlock(&write_mutex);
+    }
+    sqlite3_close(d->h);
+    free(d);
+}
+
+static int s_exec(struct db *db, const char *sql)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    char *msg = NULL;
+    int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        int r = map_rc(d->h, rc);
+        sqlite3_free(msg);
+        return r;
+    }
+    return SX_OK;
+}
+
+static unsigned hash_sql(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static struct db_stmt *s_prepare(struct db *db, const char *sql)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    unsigned h = hash_sql(sql);
+    unsigned slot = h % CACHE_SLOTS;
+    for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+        struct sq_stmt *c = d->cache[(slot + i) % CACHE_SLOTS];
+        if (!c) break;
+        if (strcmp(c->sql, sql) == 0) {
+            sqlite3_reset(c->st);
+            sqlite3_clear_bindings(c->st);
+            return &c->base;
+        }
+    }
+    struct sq_stmt *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
+        log_error("cannot prepare SQL: %s -- %s", sqlite3_errmsg(d->h), sql);
+        free(s);
+        return NULL;
+    }
+    s->base.drv = &db_sqlite_driver;
+    s->owner = d;
+    s->sql = strdup(sql);
+    if (!s->sql) abort();
+    for (unsigned i = 0; i < CACHE_SLOTS; i++) {
+        unsigned k = (slot + i) % CACHE_SLOTS;
+        if (!d->cache[k]) {
+            d->cache[k] = s;
+            return &s->base;
+        }
+    }
+    s->uncached = 1; /* cache full: finalized by reset */
+    return &s->base;
+}
+
+#define SQ(x) ((struct sq_stmt *)(x))
+static void s_bind_int(struct db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(SQ(s)->st, i, v); }
+static void s_bind_text(struct db_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(SQ(s)->st, i, v, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(SQ(s)->st, i);
+}
+static void s_bind_null(struct db_stmt *s, int i) { sqlite3_bind_null(SQ(s)->st, i); }
+static int s_step(struct db_stmt *s) { return map_rc(SQ(s)->owner->h, sqlite3_step(SQ(s)->st)); }
+static int s_col_count(struct db_stmt *s) { return sqlite3_column_count(SQ(s)->st); }
+static const char *s_col_name(struct db_stmt *s, int i) { return sqlite3_column_name(SQ(s)->st, i); }
+static int s_col_is_null(struct db_stmt *s, int i) { return sqlite3_column_type(SQ(s)->st, i) == SQLITE_NULL; }
+static int s_col_is_int(struct db_stmt *s, int i) { return sqlite3_column_type(SQ(s)->st, i) == SQLITE_INTEGER; }
+static int64_t s_col_int(struct db_stmt *s, int i) { return sqlite3_column_int64(SQ(s)->st, i); }
+static const char *s_col_text(struct db_stmt *s, int i) { return (const char *)sqlite3_column_text(SQ(s)->st, i); }
+static void s_reset(struct db_stmt *s)
+{
+    if (SQ(s)->uncached) {
+        free_stmt(SQ(s));
+        return;
+    }
+    sqlite3_reset(SQ(s)->st);
+    sqlite3_clear_bindings(SQ(s)->st);
+}
+static int64_t s_last_id(struct db *db) { return sqlite3_last_insert_rowid(((struct sqlite_db *)db)->h); }
+static int64_t s_changes(struct db *db) { return sqlite3_changes64(((struct sqlite_db *)db)->h); }
+
+static int s_begin_write(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    pthread_mutex_lock(&write_mutex);
+    int rc = s_exec(db, "BEGIN IMMEDIATE");
+    if (rc) {
+        pthread_mutex_unlock(&write_mutex);
+        return rc;
+    }
+    d->holds_write = 1;
+    return SX_OK;
+}
+
+static int s_begin_read(struct db *db) { return s_exec(db, "BEGIN"); }
+
+static void release_write(struct sqlite_db *d)
+{
+    if (d->holds_write) {
+        d->holds_write = 0;
+        pthread_mutex_unlock(&write_mutex);
+    }
+}
+
+static int s_commit(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    int rc = s_exec(db, "COMMIT");
+    if (rc) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    release_write(d);
+    return rc;
+}
+
+static void s_rollback(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    release_write(d);
+}
+
+static int s_backup(struct db *db, const char *path)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(path, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("cannot create backup %s: %s", path, out ? sqlite3_errmsg(out) : "?");
+        sqlite3_close(out);
+        return SX_EINTERNAL;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", d->h, "main");
+    if (!b) {
+        log_error("backup failed: %s", sqlite3_errmsg(out));
+        sqlite3_close(out);
+        return SX_EINTERNAL;
+    }
+    /* One step copies every page under one read transaction: a consistent snapshot even
+     * while the server keeps writing. */
+    do {
+        rc = sqlite3_backup_step(b, -1);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    int ok = rc == SQLITE_DONE;
+    if (!ok) log_error("backup failed: %s", sqlite3_errmsg(out));
+    sqlite3_close(out);
+    return ok ? SX_OK : SX_EINTERNAL;
+}
+
+static int s_integrity(struct db *db, char *msg, size_t len)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    int bad = 0;
+    snprintf(msg, len, "ok");
+    if (sqlite3_prepare_v2(d->h, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *r = (const char *)sqlite3_column_text(st, 0);
+            if (!r || strcmp(r, "ok") != 0) {
+                snprintf(msg, len, "integrity_check: %s", r ? r : "?");
+                bad = 1;
+            }
+        }
+    } else {
+        snprintf(msg, len, "integrity_check: %s", sqlite3_errmsg(d->h));
+        bad = 1;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!bad && sqlite3_prepare_v2(d->h, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(msg, len, "foreign_key_check: table %s row %lld",
+                     (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+            bad = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    return bad ? SX_EINTERNAL : SX_OK;
+}
+
+static const char *s_errmsg(struct db *db) { return sqlite3_errmsg(((struct sqlite_db *)db)->h); }
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .open = s_open,
+    .close = s_close,
+    .exec = s_exec,
+    .prepare = s_prepare,
+    .bind_int = s_bind_int,
+    .bind_text = s_bind_text,
+    .bind_null = s_bind_null,
+    .step = s_step,
+    .col_count = s_col_count,
+    .col_name = s_col_name,
+    .col_is_null = s_col_is_null,
+    .col_is_int = s_col_is_int,
+    .col_int = s_col_int,
+    .col_text = s_col_text,
+    .reset = s_reset,
+    .last_id = s_last_id,
+    .changes = s_changes,
+    .begin_write = s_begin_write,
+    .begin_read = s_begin_read,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .backup = s_backup,
+    .integrity = s_integrity,
+    .errmsg = s_errmsg,
+};

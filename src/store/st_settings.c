@@ -1,0 +1,139 @@
+/* Settings: a key/value table. The security policy is read on every authenticated request,
+ * so it is cached briefly in memory; a change made through this process clears the cache. */
+#include "store.h"
+#include "../util/err.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const struct {
+    const char *key;
+    size_t off;
+    int64_t dflt;
+} policy_keys[] = {
+    {"password_min_length", offsetof(struct security_policy, password_min_length), 8},
+    {"password_max_age_days", offsetof(struct security_policy, password_max_age_days), 90},
+    {"lockout_threshold", offsetof(struct security_policy, lockout_threshold), 5},
+    {"lockout_minutes", offsetof(struct security_policy, lockout_minutes), 10},
+    {"session_idle_minutes", offsetof(struct security_policy, session_idle_minutes), 30},
+    {"audit_retention_days", offsetof(struct security_policy, audit_retention_days), 180},
+};
+#define NKEYS (sizeof policy_keys / sizeof policy_keys[0])
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct security_policy cache;
+static time_t cache_at;
+
+void st_policy_defaults(struct security_policy *p)
+{
+    for (size_t i = 0; i < NKEYS; i++) *(int64_t *)((char *)p + policy_keys[i].off) = policy_keys[i].dflt;
+}
+
+int st_setting_get(struct db *db, const char *key, char *buf, size_t n)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT value FROM settings WHERE key = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, key);
+    int rc = db_step(s);
+    if (rc == DB_ROW) snprintf(buf, n, "%s", db_col_text(s, 0));
+    db_reset(s);
+    if (rc == DB_ROW) return SX_OK;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
+int st_setting_set(struct db *db, const char *key, const char *value)
+{
+    struct db_stmt *s = db_prepare(db, "INSERT INTO settings (key, value) VALUES (?, ?)"
+                                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, key);
+    db_bind_text(s, 2, value);
+    return db_run(s);
+}
+
+static int load_policy(struct db *db, struct security_policy *p, int64_t *version)
+{
+    st_policy_defaults(p);
+    char buf[32];
+    for (size_t i = 0; i < NKEYS; i++) {
+        int rc = st_setting_get(db, policy_keys[i].key, buf, sizeof buf);
+        if (rc == SX_OK) *(int64_t *)((char *)p + policy_keys[i].off) = strtoll(buf, NULL, 10);
+        else if (rc != SX_ENOTFOUND) return rc;
+    }
+    if (version) {
+        *version = 1;
+        if (st_setting_get(db, "security_version", buf, sizeof buf) == SX_OK) *version = strtoll(buf, NULL, 10);
+    }
+    return SX_OK;
+}
+
+int st_policy_get(struct db *db, struct security_policy *p)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&cache_mu);
+    if (cache_at && now - cache_at < 2) {
+        *p = cache;
+        pthread_mutex_unlock(&cache_mu);
+        return SX_OK;
+    }
+    pthread_mutex_unlock(&cache_mu);
+    int rc = load_policy(db, p, NULL);
+    if (rc) return rc;
+    pthread_mutex_lock(&cache_mu);
+    cache = *p;
+    cache_at = now;
+    pthread_mutex_unlock(&cache_mu);
+    return SX_OK;
+}
+
+int st_settings_security_json(struct db *db, json_t **out)
+{
+    struct security_policy p;
+    int64_t version;
+    int rc = load_policy(db, &p, &version);
+    if (rc) return rc;
+    json_t *o = json_object();
+    for (size_t i = 0; i < NKEYS; i++)
+        json_object_set_new(o, policy_keys[i].key, json_integer(*(int64_t *)((char *)&p + policy_keys[i].off)));
+    json_object_set_new(o, "version", json_integer(version));
+    *out = o;
+    return SX_OK;
+}
+
+int st_settings_security_put(struct db *db, const struct audit_ctx *a, const struct security_policy *p,
+                             int64_t expected_version, json_t **out)
+{
+    int rc = db_begin_write(db);
+    if (rc) return rc;
+    struct security_policy cur;
+    int64_t version;
+    if ((rc = load_policy(db, &cur, &version))) goto fail;
+    if (version != expected_version) {
+        rc = SX_EVERSION;
+        goto fail;
+    }
+    char buf[32], details[512];
+    size_t off = 0;
+    details[0] = 0;
+    for (size_t i = 0; i < NKEYS; i++) {
+        int64_t v = *(const int64_t *)((const char *)p + policy_keys[i].off);
+        snprintf(buf, sizeof buf, "%lld", (long long)v);
+        if ((rc = st_setting_set(db, policy_keys[i].key, buf))) goto fail;
+        off += (size_t)snprintf(details + off, sizeof details - off, "%s%s=%lld", i ? "," : "",
+                                policy_keys[i].key, (long long)v);
+        if (off >= sizeof details) off = sizeof details - 1;
+    }
+    snprintf(buf, sizeof buf, "%lld", (long long)version + 1);
+    if ((rc = st_setting_set(db, "security_version", buf))) goto fail;
+    if ((rc = st_audit_append(db, a, "settings.security.update", "settings", "security", 1, details))) goto fail;
+    if ((rc = db_commit(db))) return rc;
+    pthread_mutex_lock(&cache_mu);
+    cache_at = 0;
+    pthread_mutex_unlock(&cache_mu);
+    return st_settings_security_json(db, out);
+fail:
+    db_rollback(db);
+    return rc;
+}

@@ -1,0 +1,193 @@
+/* The store: every SQL statement of sixia lives below src/store/. Handlers call these
+ * functions; they talk to the database only through the driver interface in db.h, so a
+ * second driver (PostgreSQL) plugs in without touching handlers.
+ *
+ * Conventions: functions return 0 (SX_OK) or an sx_err code. JSON results are new references
+ * owned by the caller. Functions that change data and write the audit log take an audit_ctx
+ * and run their own write transaction: the change and its audit record commit together. */
+#ifndef SX_STORE_H
+#define SX_STORE_H
+#include "../util/jsonv.h"
+#include "db.h"
+#include <jansson.h>
+#include <stdint.h>
+
+/* The data scope of the acting user (DOMAIN.md §5), resolved once per request. The store turns
+ * it into a WHERE predicate with bound parameters (store_scope_bind). */
+struct scope {
+    int all, custom, own, below, self;
+    int64_t user_id;
+    int64_t token_role_id; /* custom scope of a token: that role's units only */
+    int64_t unit_id;
+    char below_lo[200], below_hi[200]; /* unit path range of own unit and below */
+};
+
+struct paging {
+    int64_t page, page_size;
+    const char *sort;    /* field name, already checked by the store against its whitelist */
+    int desc;
+    const char *keyword; /* NULL or non-empty */
+};
+
+struct audit_ctx {
+    int64_t user_id;
+    const char *username;
+    const char *ip;
+};
+
+/* The predicate text of a data scope over a row's unit column U and owner column O. It uses
+ * parameters ?1..?10, so it must be the first parameterised text of its statement; the
+ * statement's further plain '?' parameters are numbered from 11 on. */
+#define SCOPE_PRED(U, O)                                                                          \
+    "(?1 = 1"                                                                                     \
+    " OR (?2 = 1 AND " U " IN (SELECT rs.unit_id FROM role_scope_units rs WHERE"                  \
+    "  (?7 = 0 AND rs.role_id IN (SELECT ur.role_id FROM user_roles ur JOIN roles sr"              \
+    "   ON sr.id = ur.role_id WHERE ur.user_id = ?6 AND sr.data_scope = 2)) OR rs.role_id = ?7))"  \
+    " OR (?3 = 1 AND " U " = ?8)"                                                                 \
+    " OR (?4 = 1 AND " U " IN (SELECT su.id FROM units su WHERE su.path >= ?9 AND su.path < ?10))" \
+    " OR (?5 = 1 AND " O " = ?6))"
+#define SCOPE_NPARAMS 10
+void store_scope_bind(struct db_stmt *s, const struct scope *sc);
+/* Fills the path range of a unit subtree from its materialised path "/1/4/9/". */
+void store_path_range(const char *path, char *lo, char *hi, size_t n);
+
+/* Connections: one per thread, opened on first use against the path given to store_open. */
+int store_open(const char *path);
+struct db *store_db(void);
+void store_thread_close(void);
+void store_close(void);
+const char *store_path(void);
+int store_migrate(struct db *db, int *schema_version);
+int store_schema_version(struct db *db, int64_t *v);
+
+/* ---- settings (security policy etc.) ---- */
+struct security_policy {
+    int64_t password_min_length, password_max_age_days, lockout_threshold, lockout_minutes,
+        session_idle_minutes, audit_retention_days;
+};
+void st_policy_defaults(struct security_policy *p);
+/* Cached for a second or two: read on every authenticated request. */
+int st_policy_get(struct db *db, struct security_policy *p);
+int st_settings_security_json(struct db *db, json_t **out);
+int st_settings_security_put(struct db *db, const struct audit_ctx *a, const struct security_policy *p,
+                             int64_t expected_version, json_t **out);
+int st_setting_get(struct db *db, const char *key, char *buf, size_t n); /* SX_ENOTFOUND if absent */
+int st_setting_set(struct db *db, const char *key, const char *value);   /* no audit; caller's tx */
+
+/* ---- audit log ---- */
+/* Appends one record, chained to the previous one. Must run inside a write transaction. */
+int st_audit_append(struct db *db, const struct audit_ctx *a, const char *action,
+                    const char *object_type, const char *object_id, int success, const char *details);
+/* The same in its own write transaction. */
+int st_audit(struct db *db, const struct audit_ctx *a, const char *action, const char *object_type,
+             const char *object_id, int success, const char *details);
+struct audit_filter {
+    const char *username, *action, *result, *object_type, *from, *to;
+    int login_only;
+};
+int st_audit_list(struct db *db, const struct audit_filter *f, const struct paging *pg, json_t **items,
+                  int64_t *total);
+/* Verifies the whole chain. *bad_id is the first broken record (0 when intact). */
+int st_audit_verify(struct db *db, int64_t *bad_id, int64_t *count, char *msg, size_t n);
+
+/* Runs fn inside one write transaction; rolls back on error. */
+int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
+
+/* Maps a generic list sort request onto a whitelist: returns the SQL ORDER BY text for
+ * field (or the default when field is NULL/unknown → SX_EBADQUERY for unknown). */
+struct sort_col {
+    const char *field, *sql;
+};
+int store_order_by(const struct sort_col *cols, const struct paging *pg, const char *dflt,
+                   const char **out);
+/* buf = head + " ORDER BY " + order + (desc ? " DESC" : " ASC") + tail. Plain concatenation
+ * (no format characters are interpreted); order comes from a sort_col whitelist. */
+void store_sql_order(char *buf, size_t n, const char *head, const char *order, int desc, const char *tail);
+
+/* ---- authentication (st_auth.c) ---- */
+struct login_row {
+    int64_t id, unit_id, failed_count, locked_until, password_changed_at;
+    int must_change, disabled;
+    char username[65];
+    char hash[160];
+};
+/* SX_ENOTFOUND when no such user. */
+int st_login_lookup(struct db *db, const char *username, struct login_row *out);
+/* Counts a failed password; locks the account when the threshold is reached (*locked=1).
+ * Writes the audit record in the same transaction. */
+int st_login_failed(struct db *db, const struct audit_ctx *a, int64_t user_id, int64_t threshold,
+                    int64_t lock_seconds, int *locked, const char *details);
+/* Resets the failure count, records the login and creates the session. */
+int st_login_ok(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *session_hash,
+                const char *csrf, const char *ip);
+struct session_row {
+    int64_t user_id, unit_id, last_seen, password_changed_at;
+    int must_change, disabled;
+    char username[65], csrf[65], unit_path[200];
+};
+int st_session_get(struct db *db, const char *session_hash, struct session_row *out);
+int st_session_touch(struct db *db, const char *session_hash, int64_t now);
+int st_session_delete(struct db *db, const char *session_hash);
+int st_sessions_delete_user(struct db *db, int64_t user_id);
+struct token_row {
+    int64_t id, user_id, role_id, unit_id, expires_at;
+    int revoked, disabled;
+    char username[65], unit_path[200];
+};
+int st_token_get(struct db *db, const char *token_hash, struct token_row *out);
+int st_token_touch(struct db *db, int64_t token_id);
+/* Permissions and data scope of a user (all its roles), or of one role when role_id > 0. */
+int st_principal_load(struct db *db, int64_t user_id, int64_t role_id, int64_t unit_id,
+                      const char *unit_path, uint64_t *perms, struct scope *sc);
+/* Role summaries [{id,code,name}] of a user. */
+int st_user_roles_json(struct db *db, int64_t user_id, json_t **out);
+int st_password_set(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *hash,
+                    int must_change, const char *action);
+int st_user_brief(struct db *db, int64_t user_id, json_t **out);
+
+/* ---- trees (regions, units): materialised paths "/1/4/9/" ---- */
+enum tree_table { TREE_REGIONS, TREE_UNITS };
+/* Path of a new child of parent (0: root) once its id is known. */
+int st_tree_set_path(struct db *db, enum tree_table t, int64_t id, int64_t parent_id);
+/* Re-parents id under parent_id: SX_ECYCLE when parent is id or below it; rewrites the
+ * subtree's paths. Caller holds the write transaction. */
+int st_tree_move(struct db *db, enum tree_table t, int64_t id, int64_t parent_id);
+
+/* ---- regions ---- */
+struct region_filter {
+    int64_t parent_id; /* -1: any, 0: roots */
+    int64_t level;     /* 0: any */
+};
+struct region_in {
+    const char *code, *name;
+    int64_t level, parent_id, sort;
+};
+int st_region_list(struct db *db, const struct region_filter *f, const struct paging *pg, json_t **items,
+                   int64_t *total);
+/* Every region ordered by path (for the tree view). */
+int st_region_all(struct db *db, json_t **items);
+int st_region_get(struct db *db, int64_t id, json_t **out);
+int st_region_create(struct db *db, const struct audit_ctx *a, const struct region_in *in, json_t **out,
+                     const char **field);
+int st_region_update(struct db *db, const struct audit_ctx *a, int64_t id, int64_t version,
+                     const struct region_in *in, json_t **out, const char **field);
+int st_region_delete(struct db *db, const struct audit_ctx *a, int64_t id);
+
+/* ---- bootstrap (st_bootstrap.c) ---- */
+/* Inside a write transaction: built-in roles with their permissions, dictionary types and
+ * their default items. Idempotent; never overwrites what administrators changed. */
+int st_bootstrap(struct db *db);
+/* Root region and unit for a fresh production database (when none exist); ids out. */
+int st_bootstrap_root(struct db *db, int64_t *region_id, int64_t *unit_id);
+/* Creates a user (inside a write transaction), roles by code (NULL-terminated). */
+int st_user_insert(struct db *db, const char *username, const char *display_name, int64_t unit_id,
+                   const char *password_hash, int must_change, const char *const *role_codes, int64_t *id);
+/* Per-resource store interfaces. */
+#include "st_unit.h"
+#include "st_cadre.h"
+#include "st_dict.h"
+#include "st_user.h"
+#include "st_role.h"
+#include "st_token.h"
+#include "st_demo.h"
+#endif

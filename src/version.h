@@ -1,0 +1,1 @@
+#define SIXIA_VERSION "0.1.0"
