@@ -76,7 +76,7 @@ int st_bootstrap(struct db *db)
         if ((rc = db_run(s))) return rc;
         if (db_changes(db) == 0) continue; /* existing type: administrators own its items */
         for (int k = 0; k < 16 && dicts[d].items[k]; k++) {
-            char code[8];
+            char code[16];
             snprintf(code, sizeof code, "%02d", k + 1);
             s = db_prepare(db, "INSERT INTO dict_items (type, code, label, sort, created_at, updated_at)"
                                " VALUES (?, ?, ?, ?, ?, ?)");

@@ -13,9 +13,16 @@ function formatter(tz) {
   return fmtCache.get(key)
 }
 
+// Accepts ISO strings and epoch numbers (seconds or milliseconds).
+export function toDate(v) {
+  if (v === null || v === undefined || v === '' || v === 0) return null
+  const d = typeof v === 'number' ? new Date(v < 1e12 ? v * 1000 : v) : new Date(v)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
 export function fmtTime(v) {
   if (!v) return ''
-  const d = new Date(v)
+  const d = toDate(v) || new Date(v)
   if (Number.isNaN(d.getTime())) return String(v)
   return formatter(auth.timezone).format(d)
 }
@@ -68,8 +75,7 @@ export function adminClassLabel(v) {
 
 export const USER_STATUSES = [
   { value: 'active', label: '正常' },
-  { value: 'disabled', label: '停用' },
-  { value: 'locked', label: '锁定' }
+  { value: 'disabled', label: '停用' }
 ]
 export function userStatusLabel(v) {
   const f = USER_STATUSES.find((x) => x.value === v)

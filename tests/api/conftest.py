@@ -1,0 +1,178 @@
+"""Black-box API tests: each test module gets the real sixia binary on a free loopback port
+with a temporary database filled by `sixia demo`."""
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, os.environ.get("SIXIA_BIN", "build/asan/sixia"))
+DEMO_PASSWORD = "Demo@2026"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, db=None, check=True, input=None):
+    """Runs `sixia ARGS [--db DB]`; returns the CompletedProcess."""
+    cmd = [BIN, *args]
+    if db:
+        cmd += ["--db", db]
+    p = subprocess.run(cmd, capture_output=True, text=True, input=input, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+class Server:
+    """One sixia process. start() waits for /api/v1/health."""
+
+    def __init__(self, db, extra=()):
+        self.db = db
+        self.extra = list(extra)
+        self.proc = None
+        self.port = None
+        self.base = None
+        self.log = db + ".log"
+
+    def start(self):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.logf = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}",
+             "--access-log", self.db + ".access", "--workers", "4", *self.extra],
+            stdout=self.logf, stderr=self.logf)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited: {open(self.log).read()}")
+            try:
+                if requests.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("server did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rc = self.proc.returncode if self.proc else None
+        if self.proc:
+            self.logf.close()
+        self.proc = None
+        return rc
+
+    def url(self, path):
+        return self.base + path
+
+    def client(self, username=None, password=DEMO_PASSWORD):
+        c = Client(self)
+        if username:
+            c.login(username, password)
+        return c
+
+    def sql(self, query, params=()):
+        """Direct read/write on the database file (for set-up and tamper tests only)."""
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            cur = con.execute(query, params)
+            rows = cur.fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+
+class Client:
+    """A logged-in browser-like session: cookie jar plus the CSRF header on writes."""
+
+    def __init__(self, server):
+        self.server = server
+        self.s = requests.Session()
+        self.csrf = None
+        self.me = None
+
+    def login(self, username, password=DEMO_PASSWORD, expect=200):
+        r = self.s.post(self.server.url("/api/v1/auth/login"),
+                        json={"username": username, "password": password})
+        assert r.status_code == expect, r.text
+        if r.status_code == 200:
+            self.csrf = r.json()["csrf_token"]
+            self.me = r.json()["user"]
+        return r
+
+    def req(self, method, path, **kw):
+        headers = kw.pop("headers", {})
+        if method not in ("GET", "HEAD") and self.csrf and "X-CSRF-Token" not in headers:
+            headers["X-CSRF-Token"] = self.csrf
+        return self.s.request(method, self.server.url(path), headers=headers, **kw)
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.req("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.req("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.req("DELETE", path, **kw)
+
+
+def err(r):
+    """The error object of an error answer."""
+    return r.json()["error"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A demo database and a running server, shared by one test module."""
+    d = tmp_path_factory.mktemp("sixia")
+    db = str(d / "t.db")
+    run_cli("demo", db=db)
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server of its own for tests that change global state (policy, lockouts, restarts)."""
+    db = str(tmp_path / "t.db")
+    run_cli("demo", db=db)
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def admin(server):
+    return server.client("sysadmin")
+
+
+@pytest.fixture(scope="module")
+def secadmin(server):
+    return server.client("secadmin")
+
+
+@pytest.fixture(scope="module")
+def auditadmin(server):
+    return server.client("auditadmin")

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Writes docs/openapi.json (OpenAPI 3.0) from the endpoint table below.
+A developer tool: run it after adding an endpoint, commit the output. The API tests check the
+document against the routes the binary actually registers (`sixia routes`)."""
+import json
+import os
+
+ERR = {"$ref": "#/components/responses/Error"}
+
+def obj(props, required=()):
+    return {"type": "object", "properties": props, "required": list(required)} if required else \
+        {"type": "object", "properties": props}
+
+S = {"type": "string"}
+I = {"type": "integer"}
+B = {"type": "boolean"}
+T = {"type": "string", "format": "date-time"}
+IDS = {"type": "array", "items": I}
+STRS = {"type": "array", "items": S}
+
+schemas = {
+    "Error": obj({"error": obj({"code": S, "message": S, "field": {"type": "string", "nullable": True}},
+                               ["code", "message"])}, ["error"]),
+    "Health": obj({"status": S, "version": S, "timezone": S,
+                   "database": obj({"ok": B, "driver": S, "schema_version": I, "demo": B})}),
+    "Login": obj({"username": S, "password": S}, ["username", "password"]),
+    "Me": obj({"user": {"$ref": "#/components/schemas/User"}, "csrf_token": S, "must_change_password": B,
+               "password_expired": B, "session_idle_minutes": I, "timezone": S}),
+    "PasswordChange": obj({"old_password": S, "new_password": S}, ["old_password", "new_password"]),
+    "Region": obj({"id": I, "code": S, "name": S, "level": {"type": "integer", "minimum": 1, "maximum": 4},
+                   "parent_id": {"type": "integer", "nullable": True}, "parent_name": S, "path": S, "sort": I,
+                   "version": I, "created_at": T, "updated_at": T}),
+    "RegionInput": obj({"code": S, "name": S, "level": I, "parent_id": I, "sort": I, "version": I},
+                       ["code", "name", "level"]),
+    "Unit": obj({"id": I, "code": S, "name": S, "kind": {"type": "string", "enum": ["government", "department", "office", "township"]},
+                 "parent_id": {"type": "integer", "nullable": True}, "parent_name": S, "region_id": I, "region_name": S,
+                 "path": S, "sort": I, "version": I}),
+    "UnitInput": obj({"code": S, "name": S, "kind": S, "parent_id": I, "region_id": I, "sort": I, "version": I},
+                     ["name", "kind", "region_id"]),
+    "Cadre": obj({"id": I, "name": S, "unit_id": I, "unit_name": S, "title": S, "is_leader": B, "tags": STRS,
+                  "version": I, "created_at": T, "updated_at": T}),
+    "CadreInput": obj({"name": S, "unit_id": I, "title": S, "is_leader": B, "tags": STRS, "version": I},
+                      ["name", "unit_id"]),
+    "CadreStats": obj({"total": I, "leaders": I, "by_tag": {"type": "array", "items": obj({"tag": S, "count": I})},
+                       "by_unit": {"type": "array", "items": obj({"unit_id": I, "unit_name": S, "count": I})}}),
+    "DictType": obj({"type": S, "name": S, "count": I}),
+    "DictItem": obj({"id": I, "type": S, "code": S, "label": S, "sort": I, "enabled": B, "version": I}),
+    "DictItemInput": obj({"code": S, "label": S, "sort": I, "enabled": B, "version": I}, ["code", "label"]),
+    "User": obj({"id": I, "username": S, "display_name": S, "unit_id": I, "unit_name": S, "cadre_id": {"type": "integer", "nullable": True},
+                 "status": {"type": "string", "enum": ["active", "disabled"]}, "roles": {"type": "array", "items": obj({"id": I, "code": S, "name": S})},
+                 "permissions": STRS, "must_change_password": B, "locked": B, "last_login_at": T, "version": I}),
+    "UserInput": obj({"username": S, "display_name": S, "unit_id": I, "cadre_id": I, "password": S, "version": I}),
+    "UserRoles": obj({"role_ids": IDS, "version": I}, ["role_ids"]),
+    "ResetPassword": obj({"password": S}, ["password"]),
+    "Permission": obj({"code": S, "name": S, "group": S, "admin_class": {"type": "string", "nullable": True}}),
+    "Role": obj({"id": I, "code": S, "name": S, "builtin": B, "admin_class": {"type": "string", "nullable": True},
+                 "permissions": STRS, "data_scope": {"type": "integer", "minimum": 1, "maximum": 5},
+                 "scope_unit_ids": IDS, "user_count": I, "version": I}),
+    "RoleInput": obj({"code": S, "name": S, "permissions": STRS, "data_scope": I, "scope_unit_ids": IDS, "version": I},
+                     ["code", "name"]),
+    "Token": obj({"id": I, "name": S, "user_id": I, "username": S, "role_id": I, "role_name": S, "prefix": S,
+                  "created_at": T, "expires_at": {"type": "string", "nullable": True}, "revoked_at": {"type": "string", "nullable": True},
+                  "last_used_at": {"type": "string", "nullable": True}}),
+    "TokenInput": obj({"name": S, "user_id": I, "role_id": I, "expires_days": I}, ["name", "user_id", "role_id"]),
+    "TokenCreated": obj({"token": {"$ref": "#/components/schemas/Token"}, "secret": S}),
+    "AuditRecord": obj({"id": I, "ts": T, "user_id": {"type": "integer", "nullable": True}, "username": S, "ip": S,
+                        "action": S, "object_type": S, "object_id": S, "result": {"type": "string", "enum": ["success", "failure"]},
+                        "details": S}),
+    "SecurityPolicy": obj({"password_min_length": I, "password_max_age_days": I, "lockout_threshold": I, "lockout_minutes": I,
+                           "session_idle_minutes": I, "audit_retention_days": I, "version": I}),
+    "Overview": obj({"regions": I, "units": I, "cadres": I, "users": I}),
+}
+
+def ref(name):
+    return {"$ref": "#/components/schemas/" + name}
+
+def page_of(name):
+    return obj({"items": {"type": "array", "items": ref(name)}, "total": I, "page": I, "page_size": I})
+
+def items_of(name):
+    return obj({"items": {"type": "array", "items": ref(name)}})
+
+PAGE = ["page", "page_size", "keyword", "sort"]
+
+# (method, path, permission, summary, request schema, response status, response schema, query params)
+E = [
+    ("get", "/api/v1/health", None, "健康检查", None, 200, ref("Health"), []),
+    ("get", "/api/v1/openapi.json", None, "OpenAPI 文档", None, 200, {"type": "object"}, []),
+    ("post", "/api/v1/auth/login", None, "登录", "Login", 200, ref("Me"), []),
+    ("post", "/api/v1/auth/logout", "authenticated", "退出登录", None, 204, None, []),
+    ("get", "/api/v1/auth/me", "authenticated", "当前用户", None, 200, ref("Me"), []),
+    ("post", "/api/v1/auth/password", "authenticated", "修改密码", "PasswordChange", 204, None, []),
+    ("get", "/api/v1/regions", "region:read", "行政区划列表（tree=1 返回树）", None, 200, page_of("Region"), PAGE + ["tree", "parent_id", "level"]),
+    ("post", "/api/v1/regions", "region:write", "新增行政区划", "RegionInput", 201, ref("Region"), []),
+    ("get", "/api/v1/regions/{id}", "region:read", "行政区划详情", None, 200, ref("Region"), []),
+    ("put", "/api/v1/regions/{id}", "region:write", "修改行政区划", "RegionInput", 200, ref("Region"), []),
+    ("delete", "/api/v1/regions/{id}", "region:write", "删除行政区划", None, 204, None, []),
+    ("get", "/api/v1/units", "unit:read", "单位列表（tree=1 返回树）", None, 200, page_of("Unit"), PAGE + ["tree", "parent_id", "region_id", "kind"]),
+    ("post", "/api/v1/units", "unit:write", "新增单位", "UnitInput", 201, ref("Unit"), []),
+    ("get", "/api/v1/units/{id}", "unit:read", "单位详情", None, 200, ref("Unit"), []),
+    ("put", "/api/v1/units/{id}", "unit:write", "修改单位", "UnitInput", 200, ref("Unit"), []),
+    ("delete", "/api/v1/units/{id}", "unit:write", "删除单位", None, 204, None, []),
+    ("get", "/api/v1/cadres", "cadre:read", "干部列表（受数据范围限制）", None, 200, page_of("Cadre"), PAGE + ["unit_id", "tag", "is_leader"]),
+    ("get", "/api/v1/cadres/export", "cadre:export", "导出干部 Excel", None, 200, {"type": "string", "format": "binary"}, ["keyword", "sort", "unit_id", "tag", "is_leader"]),
+    ("get", "/api/v1/cadres/stats", "cadre:read", "干部专业特长统计", None, 200, ref("CadreStats"), []),
+    ("post", "/api/v1/cadres", "cadre:write", "新增干部", "CadreInput", 201, ref("Cadre"), []),
+    ("get", "/api/v1/cadres/{id}", "cadre:read", "干部详情", None, 200, ref("Cadre"), []),
+    ("put", "/api/v1/cadres/{id}", "cadre:write", "修改干部", "CadreInput", 200, ref("Cadre"), []),
+    ("delete", "/api/v1/cadres/{id}", "cadre:write", "删除干部", None, 204, None, []),
+    ("get", "/api/v1/dicts", "dict:read", "数据字典类型", None, 200, items_of("DictType"), []),
+    ("get", "/api/v1/dicts/{type}/items", "dict:read", "字典项", None, 200, items_of("DictItem"), ["enabled"]),
+    ("post", "/api/v1/dicts/{type}/items", "dict:write", "新增字典项", "DictItemInput", 201, ref("DictItem"), []),
+    ("put", "/api/v1/dict-items/{id}", "dict:write", "修改字典项", "DictItemInput", 200, ref("DictItem"), []),
+    ("delete", "/api/v1/dict-items/{id}", "dict:write", "删除字典项", None, 204, None, []),
+    ("get", "/api/v1/users", "user:read", "用户列表（受数据范围限制）", None, 200, page_of("User"), PAGE + ["unit_id", "status", "role_id"]),
+    ("post", "/api/v1/users", "user:write", "新增用户", "UserInput", 201, ref("User"), []),
+    ("get", "/api/v1/users/{id}", "user:read", "用户详情", None, 200, ref("User"), []),
+    ("put", "/api/v1/users/{id}", "user:write", "修改用户", "UserInput", 200, ref("User"), []),
+    ("post", "/api/v1/users/{id}/disable", "user:write", "停用用户", None, 200, ref("User"), []),
+    ("post", "/api/v1/users/{id}/enable", "user:write", "启用用户", None, 200, ref("User"), []),
+    ("post", "/api/v1/users/{id}/unlock", "user:write", "解锁用户", None, 200, ref("User"), []),
+    ("post", "/api/v1/users/{id}/reset-password", "user:write", "重置密码", "ResetPassword", 200, ref("User"), []),
+    ("put", "/api/v1/users/{id}/roles", "user:grant", "分配角色（三员分立校验）", "UserRoles", 200, ref("User"), []),
+    ("get", "/api/v1/permissions", "role:read", "权限清单", None, 200, items_of("Permission"), []),
+    ("get", "/api/v1/roles", "role:read", "角色列表", None, 200, page_of("Role"), PAGE),
+    ("post", "/api/v1/roles", "role:write", "新增角色", "RoleInput", 201, ref("Role"), []),
+    ("get", "/api/v1/roles/{id}", "role:read", "角色详情", None, 200, ref("Role"), []),
+    ("put", "/api/v1/roles/{id}", "role:write", "修改角色", "RoleInput", 200, ref("Role"), []),
+    ("delete", "/api/v1/roles/{id}", "role:write", "删除角色", None, 204, None, []),
+    ("get", "/api/v1/tokens", "token:manage", "API 令牌列表", None, 200, page_of("Token"), PAGE),
+    ("post", "/api/v1/tokens", "token:manage", "创建 API 令牌（密钥只显示一次）", "TokenInput", 201, ref("TokenCreated"), []),
+    ("delete", "/api/v1/tokens/{id}", "token:manage", "吊销 API 令牌", None, 204, None, []),
+    ("get", "/api/v1/audit", "audit:read", "审计日志（审计管理员）", None, 200, page_of("AuditRecord"), PAGE + ["username", "action", "result", "object_type", "from", "to"]),
+    ("get", "/api/v1/login-log", "loginlog:read", "登录日志", None, 200, page_of("AuditRecord"), PAGE + ["username", "result", "from", "to"]),
+    ("get", "/api/v1/settings/security", "security:read", "安全策略", None, 200, ref("SecurityPolicy"), []),
+    ("put", "/api/v1/settings/security", "security:write", "修改安全策略", "SecurityPolicy", 200, ref("SecurityPolicy"), []),
+    ("get", "/api/v1/stats/overview", "authenticated", "首页概况（受数据范围限制）", None, 200, ref("Overview"), []),
+]
+
+def param(name, where="query"):
+    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id") else "string"
+    return {"name": name, "in": where, "required": where == "path", "schema": {"type": t}}
+
+paths = {}
+for method, path, perm, summary, body, status, resp, q in E:
+    if resp is None:
+        ok = {"description": "成功"}
+    else:
+        ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if "export" in path
+                 else "application/json")
+        ok = {"description": "成功", "content": {ctype: {"schema": resp}}}
+    op = {"summary": summary, "x-permission": perm or "public",
+          "responses": {str(status): ok, "default": ERR}}
+    if perm is None:
+        op["security"] = []
+    params = [param(p) for p in q]
+    for seg in path.split("/"):
+        if seg.startswith("{"):
+            params.append(param(seg[1:-1], "path"))
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
+    if method == "put":
+        op.setdefault("parameters", []).append({"name": "If-Match", "in": "header", "required": False,
+                                                "schema": {"type": "string"}, "description": "版本号（ETag），或在请求体中给出 version"})
+    paths.setdefault(path, {})[method] = op
+
+doc = {
+    "openapi": "3.0.3",
+    "info": {"title": "sixia 四下基层工作平台 API", "version": "0.1.0",
+             "description": "错误格式 {error:{code,message,field}}；写操作需 X-CSRF-Token（会话）或 Bearer 令牌。"},
+    "servers": [{"url": "/"}],
+    "paths": paths,
+    "components": {
+        "schemas": schemas,
+        "responses": {"Error": {"description": "错误", "content": {"application/json": {"schema": ref("Error")}}}},
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "sixia_session"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        },
+    },
+    "security": [{"session": []}, {"bearer": []}],
+}
+out = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "openapi.json")
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(doc, f, ensure_ascii=False, indent=1)
+    f.write("\n")
+print(f"wrote {out}: {sum(len(v) for v in paths.values())} operations")
