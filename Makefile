@@ -18,7 +18,7 @@ LIB_SRC := $(filter-out src/main.c,$(SRC))
 WEB_SRC := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
 DB ?= sixia.db
 
-.PHONY: all run test unit api browser fuzz bench clean deps deps-test web
+.PHONY: all run test unit api browser fuzz bench clean deps deps-test web clang-check
 all: build/sixia
 
 deps:
@@ -67,6 +67,12 @@ ASAN_LIB_OBJ := $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC)) build/asan/assets.
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread
+
+# Every source must also compile warning-free with clang (the release build uses cc = gcc).
+clang-check:
+	@command -v clang >/dev/null || { echo "clang not installed"; exit 1; }
+	@for f in $(SRC); do clang -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) -fsyntax-only $$f || exit 1; done
+	@echo "clang-check: $(words $(SRC)) files compile cleanly with clang"
 
 run: deps build/sixia
 	@test -f $(DB) || ./build/sixia demo --db $(DB)

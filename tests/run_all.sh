@@ -12,6 +12,10 @@ passed=0 failed=0
 
 tier() { printf '\n==== %s ====\n' "$1"; }
 
+# 0. the sources compile warning-free with clang too (gcc builds the binaries)
+tier "clang build check"
+if make -s clang-check; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: clang-check"; fi
+
 # 1. unit tests (cmocka)
 tier "unit tests (cmocka, ASan+UBSan)"
 for t in build/asan/tests/test_*; do

@@ -43,6 +43,8 @@ static int auth_token(struct req *r, const char *secret)
     if (t.revoked) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已吊销");
     if (t.expires_at && t.expires_at < (int64_t)time(NULL)) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已过期");
     if (t.disabled) return req_fail(r, SX_EDISABLED, NULL, NULL);
+    /* last_used_at is kept to the minute: no write on every request. */
+    if (!t.used_recently) st_token_touch(db, t.id);
     struct principal *w = &r->who;
     w->user_id = t.user_id;
     w->token_id = t.id;

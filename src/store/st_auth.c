@@ -165,11 +165,15 @@ int st_sessions_delete_user(struct db *db, int64_t user_id)
 int st_token_get(struct db *db, const char *hash, struct token_row *o)
 {
     struct db_stmt *s = db_prepare(db, "SELECT t.id, t.user_id, t.role_id, u.unit_id, COALESCE(t.expires_at, 0),"
-                                       " t.revoked_at IS NOT NULL, u.status = 'disabled', u.username, un.path"
+                                       " t.revoked_at IS NOT NULL, u.status = 'disabled', u.username, un.path,"
+                                       " COALESCE(t.last_used_at, '') >= ?"
                                        " FROM api_tokens t JOIN users u ON u.id = t.user_id"
                                        " JOIN units un ON un.id = u.unit_id WHERE t.token_hash = ?");
     if (!s) return SX_EINTERNAL;
-    db_bind_text(s, 1, hash);
+    char minute_ago[32];
+    time_iso(time(NULL) - 60, minute_ago);
+    db_bind_text(s, 1, minute_ago);
+    db_bind_text(s, 2, hash);
     int rc = db_step(s);
     if (rc == DB_ROW) {
         o->id = db_col_int(s, 0);
@@ -181,6 +185,7 @@ int st_token_get(struct db *db, const char *hash, struct token_row *o)
         o->disabled = (int)db_col_int(s, 6);
         copy(o->username, sizeof o->username, db_col_text(s, 7));
         copy(o->unit_path, sizeof o->unit_path, db_col_text(s, 8));
+        o->used_recently = (int)db_col_int(s, 9);
     }
     db_reset(s);
     if (rc == DB_ROW) return SX_OK;

@@ -25,8 +25,8 @@ int st_load_unit_by_code(struct db *db, const char *code, int64_t *id);
 /* SX_OK when the dictionary type has an enabled item with this label, else SX_ENOTFOUND. */
 int st_load_dict_label(struct db *db, const char *type, const char *label);
 
-/* ---- command-line account management (sixia user). Each runs its own write transaction
- * and writes its audit record in it. ---- */
+/* ---- command-line account management (sixia user; disable, enable and reset-password use
+ * st_user_op / st_user_reset_password of st_user.h). ---- */
 
 /* SX_ENOTFOUND when there is no such unit / role. */
 int st_cli_unit_exists(struct db *db, int64_t unit_id);
@@ -36,12 +36,6 @@ int st_cli_role_perms(struct db *db, const char *code, uint64_t *perms);
 int st_cli_user_add(struct db *db, const struct audit_ctx *a, const char *username, const char *display_name,
                     int64_t unit_id, const char *password_hash, int must_change, const char *const *roles,
                     int64_t *id);
-/* Disables (ending its sessions) or enables an account. SX_ENOTFOUND for an unknown user. */
-int st_cli_user_set_disabled(struct db *db, const struct audit_ctx *a, const char *username, int disabled);
-/* Sets a new password the user must change at the next login, unlocks the account and ends
- * its sessions. */
-int st_cli_user_reset_password(struct db *db, const struct audit_ctx *a, const char *username,
-                               const char *password_hash);
 /* Every user: [{id, username, display_name, unit_name, status, must_change_password, locked_until,
  * roles:[code..]}] ordered by id. */
 int st_cli_user_list(struct db *db, json_t **out);

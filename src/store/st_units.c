@@ -51,7 +51,7 @@ int st_unit_list(struct db *db, const struct unit_filter *f, const struct paging
 
 int st_unit_all(struct db *db, json_t **items)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT " UNIT_COLS UNIT_FROM " ORDER BY u.sort, u.code, u.id");
+    struct db_stmt *s = db_prepare(db, "SELECT " UNIT_COLS UNIT_FROM " ORDER BY u.sort, u.id");
     if (!s) return SX_EINTERNAL;
     return db_all_json(s, items);
 }

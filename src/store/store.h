@@ -131,6 +131,7 @@ int st_session_delete(struct db *db, const char *session_hash);
 int st_sessions_delete_user(struct db *db, int64_t user_id);
 struct token_row {
     int64_t id, user_id, role_id, unit_id, expires_at;
+    int used_recently; /* last_used_at within the last minute */
     int revoked, disabled;
     char username[65], unit_path[200];
 };

@@ -176,3 +176,108 @@ def secadmin(server):
 @pytest.fixture(scope="module")
 def auditadmin(server):
     return server.client("auditadmin")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the core tests (test_core_*.py). One template database is built per test session
+# and copied for every server: a `sixia demo` database when that command works, otherwise a
+# `sixia init` database whose three administrators have changed their passwords to
+# DEMO_PASSWORD through the API. `srv.demo` says which one a server runs on.
+import re as _re
+import shutil as _shutil
+
+_INIT_PW_RE = _re.compile(r"^\s*(sysadmin|secadmin|auditadmin)\s+\S+\s+初始密码:\s*(\S+?)（", _re.M)
+
+
+def core_init_db(db):
+    """`sixia init` on a new file; returns {username: initial password} for the three admins."""
+    p = run_cli("init", db=db)
+    pws = dict(_INIT_PW_RE.findall(p.stdout))
+    assert set(pws) == {"sysadmin", "secadmin", "auditadmin"}, p.stdout
+    return pws
+
+
+def core_remove_db(db):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+
+
+def core_build_db(db):
+    """Creates a database at db; True when it is a demo database."""
+    if run_cli("demo", db=db, check=False).returncode == 0:
+        return True
+    core_remove_db(db)
+    pws = core_init_db(db)
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    try:
+        for user, pw in pws.items():
+            c = srv.client(user, pw)
+            r = c.post("/api/v1/auth/password", json={"old_password": pw, "new_password": DEMO_PASSWORD})
+            assert r.status_code == 204, r.text
+            assert c.post("/api/v1/auth/logout").status_code == 204
+    finally:
+        assert srv.stop() == 0
+    return False
+
+
+def core_copy_db(src, dst):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(src + suffix):
+            _shutil.copyfile(src + suffix, dst + suffix)
+
+
+@pytest.fixture(scope="session")
+def core_template(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("core_template") / "template.db")
+    return db, core_build_db(db)
+
+
+class CoreServers:
+    """Starts servers on copies of the template database; stops them all at teardown."""
+
+    def __init__(self, template, directory):
+        self.template, self.demo = template
+        self.dir = directory
+        self.servers = []
+        self.n = 0
+
+    def new_db(self):
+        self.n += 1
+        db = os.path.join(str(self.dir), f"c{self.n}.db")
+        core_copy_db(self.template, db)
+        return db
+
+    def start(self, extra=("--login-rate", "100000"), db=None):
+        srv = Server(db or self.new_db(), extra=list(extra)).start()
+        srv.demo = self.demo
+        self.servers.append(srv)
+        return srv
+
+    __call__ = start
+
+    def restart(self, srv, extra=None):
+        """Starts a new server on srv's database (srv must be stopped)."""
+        return self.start(extra=srv.extra if extra is None else extra, db=srv.db)
+
+    def stop_all(self):
+        for s in self.servers:
+            if s.proc:
+                s.stop()
+
+
+@pytest.fixture
+def core_spawn(core_template, tmp_path):
+    """Factory: core_spawn(extra=[...]) starts a server of the test's own on a template copy."""
+    cs = CoreServers(core_template, tmp_path)
+    yield cs
+    cs.stop_all()
+
+
+@pytest.fixture(scope="module")
+def core_server(core_template, tmp_path_factory):
+    """A server shared by one test module, on its own copy of the template database."""
+    cs = CoreServers(core_template, tmp_path_factory.mktemp("core"))
+    srv = cs.start()
+    yield srv
+    cs.stop_all()

@@ -115,7 +115,9 @@ export async function openPage(browser, { width = 1280, height = 800 } = {}) {
   const page = await context.newPage()
   const problems = { console: [], pageErrors: [], outside: [] }
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.console.push(`${msg.text()} @ ${page.url()}`)
+    if (msg.type() !== 'error') return
+    const loc = msg.location() && msg.location().url
+    problems.console.push(`${msg.text()}${loc ? ` [${loc}]` : ''} @ ${page.url()}`)
   })
   page.on('pageerror', (err) => problems.pageErrors.push(`${err.message} @ ${page.url()}`))
   page.on('request', (req) => {

@@ -49,7 +49,7 @@ export async function fetchTree(kind) {
 }
 
 const dictCache = reactive({})
-// Items of a dictionary type, cached for the page's lifetime.
+// Items of a dictionary type, cached for the page lifetime. Cadre tags hold the item label.
 export async function fetchDict(type, force) {
   if (!force && dictCache[type]) return dictCache[type]
   try {

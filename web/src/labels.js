@@ -4,7 +4,7 @@ const OBJECTS = {
   region: '行政区划', regions: '行政区划', cadre: '干部', cadres: '干部', dict: '字典', dict_item: '字典项',
   'dict-item': '字典项', dicts: '字典', token: 'API令牌', tokens: 'API令牌', settings: '安全策略',
   security: '安全策略', setting: '设置', auth: '认证', session: '会话', password: '密码', audit: '审计日志',
-  permission: '权限', loginlog: '登录日志', system: '系统', case: '信访事项', petition: '信访事项'
+  permission: '权限', loginlog: '登录日志', system: '系统', database: '数据库', case: '信访事项', petition: '信访事项'
 }
 const VERBS = {
   create: '新增', add: '新增', update: '修改', edit: '修改', delete: '删除', remove: '删除',
@@ -22,11 +22,12 @@ export const ACTIONS = {
   'region.create': '新增行政区划', 'region.update': '修改行政区划', 'region.delete': '删除行政区划',
   'unit.create': '新增单位', 'unit.update': '修改单位', 'unit.delete': '删除单位',
   'cadre.create': '新增干部', 'cadre.update': '修改干部', 'cadre.delete': '删除干部', 'cadre.export': '导出干部',
-  'dict.create': '新增字典项', 'dict.update': '修改字典项', 'dict.delete': '删除字典项',
+  'dict_item.create': '新增字典项', 'dict_item.update': '修改字典项', 'dict_item.delete': '删除字典项',
+  'system.init': '初始化系统', 'system.demo': '载入演示数据',
   'user.create': '新增用户', 'user.update': '修改用户', 'user.disable': '停用用户', 'user.enable': '启用用户',
-  'user.unlock': '解锁用户', 'user.reset_password': '重置密码', 'user.roles': '分配角色', 'user.grant': '分配角色',
+  'user.unlock': '解锁用户', 'user.reset_password': '重置密码', 'user.grant': '分配角色',
   'role.create': '新增角色', 'role.update': '修改角色', 'role.delete': '删除角色',
-  'token.create': '新建API令牌', 'token.revoke': '吊销API令牌', 'token.delete': '吊销API令牌'
+  'token.create': '新建API令牌', 'token.revoke': '吊销API令牌'
 }
 
 export function objectLabel(code) {

@@ -1,0 +1,367 @@
+"""The audit log: what is recorded, how it is read (audit administrator only), and how it is protected
+(append-only triggers, hash chain checked by `sixia check`)."""
+import datetime
+import sqlite3
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from conftest import DEMO_PASSWORD, Client, err, run_cli
+
+TZ = ZoneInfo("Asia/Shanghai")
+TMP_PASSWORD = "Linshi#Mima2027"
+
+
+@pytest.fixture(scope="module")
+def srv(core_server):
+    return core_server
+
+
+@pytest.fixture(scope="module")
+def admin(srv):
+    return srv.client("sysadmin")
+
+
+@pytest.fixture(scope="module")
+def sec(srv):
+    return srv.client("secadmin")
+
+
+@pytest.fixture(scope="module")
+def auditor(srv):
+    return srv.client("auditadmin")
+
+
+def audit(auditor, **params):
+    params.setdefault("page_size", 200)
+    r = auditor.get("/api/v1/audit", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def find(auditor, action, **match):
+    items = audit(auditor, action=action)["items"]
+    return [i for i in items if all(str(i.get(k)) == str(v) for k, v in match.items())]
+
+
+@pytest.fixture(scope="module")
+def activity(srv, admin, sec, auditor):
+    """Does one of every audited kind of write; returns what is needed to find the records."""
+    out = {}
+    r = admin.post("/api/v1/regions", json={"code": "660100", "name": "审计地区", "level": 1})
+    assert r.status_code == 201
+    out["region"] = rid = r.json()["id"]
+    r = admin.put(f"/api/v1/regions/{rid}", json={"code": "660100", "name": "审计地区改", "level": 1, "version": 1})
+    assert r.status_code == 200
+    r = admin.post("/api/v1/regions", json={"code": "660200", "name": "将删除", "level": 1})
+    out["deleted"] = did = r.json()["id"]
+    assert admin.delete(f"/api/v1/regions/{did}").status_code == 204
+    cur = sec.get("/api/v1/settings/security").json()
+    cur["lockout_minutes"] = 11
+    assert sec.put("/api/v1/settings/security", json=cur).status_code == 200
+    # a login, a logout, a failed login, a failed login of an unknown name, password changes
+    c = Client(srv)
+    c.login("sysadmin")
+    out["sysadmin_id"] = c.me["id"]
+    assert c.post("/api/v1/auth/logout").status_code == 204
+    r = requests.post(srv.url("/api/v1/auth/login"), json={"username": "sysadmin", "password": "Wrong@2026"})
+    assert r.status_code == 401
+    out["ghost"] = ghost = "ghost_" + uuid.uuid4().hex[:6]
+    r = requests.post(srv.url("/api/v1/auth/login"), json={"username": ghost, "password": "Wrong@2026"})
+    assert r.status_code == 401
+    c = srv.client("sysadmin")
+    assert c.post("/api/v1/auth/password",
+                  json={"old_password": DEMO_PASSWORD, "new_password": TMP_PASSWORD}).status_code == 204
+    assert c.post("/api/v1/auth/password",
+                  json={"old_password": TMP_PASSWORD, "new_password": DEMO_PASSWORD}).status_code == 204
+    # failed writes: a refused region create (duplicate) is not a change
+    r = admin.post("/api/v1/regions", json={"code": "660100", "name": "重复", "level": 1})
+    assert r.status_code == 409
+    return out
+
+
+def one(rows, what):
+    assert len(rows) >= 1, f"no audit record for {what}"
+    return rows[0]
+
+
+def check_record(rec, username, action, object_type=None, object_id=None, result="success"):
+    assert rec["username"] == username, rec
+    assert rec["ip"] == "127.0.0.1", rec
+    assert rec["action"] == action, rec
+    assert rec["result"] == result, rec
+    if object_type is not None:
+        assert rec["object_type"] == object_type, rec
+    if object_id is not None:
+        assert str(rec["object_id"]) == str(object_id), rec
+    assert rec["ts"].endswith("Z") and datetime.datetime.fromisoformat(rec["ts"].replace("Z", "+00:00"))
+    assert isinstance(rec["id"], int)
+
+
+def test_region_writes_audited(auditor, activity):
+    rid = activity["region"]
+    rec = one(find(auditor, "region.create", object_id=rid), "region.create")
+    check_record(rec, "sysadmin", "region.create", "region", rid)
+    assert "660100" in rec["details"]
+    rec = one(find(auditor, "region.update", object_id=rid), "region.update")
+    check_record(rec, "sysadmin", "region.update", "region", rid)
+    assert "审计地区改" in rec["details"]
+    rec = one(find(auditor, "region.delete", object_id=activity["deleted"]), "region.delete")
+    check_record(rec, "sysadmin", "region.delete", "region", activity["deleted"])
+    # the refused duplicate did not write anything
+    assert len(find(auditor, "region.create", object_id=rid)) == 1
+    assert all("重复" not in i["details"] for i in audit(auditor, action="region.create")["items"])
+
+
+def test_settings_change_audited(auditor, activity):
+    rec = one(find(auditor, "settings.security.update"), "settings.security.update")
+    check_record(rec, "secadmin", "settings.security.update", "settings")
+    assert "lockout_minutes=11" in rec["details"]
+
+
+def test_auth_events_audited(auditor, activity):
+    uid = activity["sysadmin_id"]
+    check_record(one(find(auditor, "auth.login", username="sysadmin"), "login"), "sysadmin", "auth.login",
+                 "user", uid)
+    check_record(one(find(auditor, "auth.logout", username="sysadmin"), "logout"), "sysadmin", "auth.logout",
+                 "user", uid)
+    fails = find(auditor, "auth.login_failed", username="sysadmin")
+    check_record(one(fails, "failed login"), "sysadmin", "auth.login_failed", "user", result="failure")
+    ghost = find(auditor, "auth.login_failed", username=activity["ghost"])
+    check_record(one(ghost, "failed login of an unknown name"), activity["ghost"], "auth.login_failed",
+                 result="failure")
+    changes = find(auditor, "auth.password_change", username="sysadmin")
+    assert len(changes) >= 2
+    for rec in changes[:2]:
+        check_record(rec, "sysadmin", "auth.password_change", "user", uid)
+        assert DEMO_PASSWORD not in rec["details"] and TMP_PASSWORD not in rec["details"]
+
+
+def test_no_secret_in_audit(srv, activity):
+    dump = str(srv.sql("SELECT * FROM audit_log"))
+    assert DEMO_PASSWORD not in dump and TMP_PASSWORD not in dump and "Wrong@2026" not in dump
+
+
+def test_records_are_newest_first_and_complete(auditor, srv, activity):
+    body = audit(auditor)
+    assert body["total"] == srv.sql("SELECT COUNT(*) FROM audit_log")[0][0]
+    ids = [i["id"] for i in body["items"]]
+    assert ids == sorted(ids, reverse=True)
+    for it in body["items"]:
+        assert {"id", "ts", "user_id", "username", "ip", "action", "object_type", "object_id", "result",
+                "details"} <= set(it)
+        assert "hash" not in it or it["hash"]
+
+
+def test_filters(auditor, activity):
+    total = audit(auditor)["total"]
+    b = audit(auditor, action="region.create")
+    assert b["total"] >= 2 and all(i["action"] == "region.create" for i in b["items"])
+    b = audit(auditor, username="secadmin")
+    assert b["total"] >= 1 and all(i["username"] == "secadmin" for i in b["items"])
+    assert any(i["action"] == "settings.security.update" for i in b["items"])
+    f = audit(auditor, result="failure")
+    s = audit(auditor, result="success")
+    assert f["total"] >= 2 and all(i["result"] == "failure" for i in f["items"])
+    assert all(i["result"] == "success" for i in s["items"])
+    assert f["total"] + s["total"] == total
+    b = audit(auditor, object_type="settings")
+    assert b["total"] >= 1 and all(i["object_type"] == "settings" for i in b["items"])
+    b = audit(auditor, username="sysadmin", action="auth.login_failed")
+    assert b["total"] >= 1 and all(i["username"] == "sysadmin" and i["action"] == "auth.login_failed"
+                                   for i in b["items"])
+    assert audit(auditor, username="nobody_at_all")["total"] == 0
+    assert audit(auditor, action="no.such.action")["total"] == 0
+
+
+def test_date_filters(auditor, activity):
+    total = audit(auditor)["total"]
+    today = datetime.datetime.now(TZ).date()
+    day = datetime.timedelta(days=1)
+    assert audit(auditor, **{"from": str(today), "to": str(today)})["total"] == total
+    assert audit(auditor, **{"from": str(today)})["total"] == total
+    assert audit(auditor, **{"from": str(today + day)})["total"] == 0
+    assert audit(auditor, to=str(today - day))["total"] == 0
+    assert audit(auditor, to=str(today))["total"] == total
+    assert audit(auditor, **{"from": "2000-01-01T00:00:00Z", "to": "2999-01-01T00:00:00Z"})["total"] == total
+    # exact instants cut between records
+    items = audit(auditor)["items"]
+    newest = items[0]["ts"]
+    after = audit(auditor, **{"from": newest})
+    assert after["total"] >= 1 and all(i["ts"] >= newest for i in after["items"])
+    before = audit(auditor, to=newest)
+    assert all(i["ts"] < newest for i in before["items"])
+    assert after["total"] + before["total"] == total
+
+
+def test_paging(auditor, activity):
+    total = audit(auditor)["total"]
+    assert total >= 10
+    p1 = audit(auditor, page=1, page_size=3)
+    p2 = audit(auditor, page=2, page_size=3)
+    assert p1["total"] == p2["total"] == total
+    assert p1["page"] == 1 and p1["page_size"] == 3 and len(p1["items"]) == 3
+    assert p2["page"] == 2 and len(p2["items"]) == 3
+    ids1, ids2 = [i["id"] for i in p1["items"]], [i["id"] for i in p2["items"]]
+    assert not set(ids1) & set(ids2) and min(ids1) > max(ids2)
+    every = audit(auditor, page_size=200)["items"]
+    assert [i["id"] for i in every[:6]] == ids1 + ids2
+    last_page = (total + 2) // 3
+    assert len(audit(auditor, page=last_page, page_size=3)["items"]) == total - 3 * (last_page - 1)
+    assert audit(auditor, page=last_page + 1, page_size=3)["items"] == []
+
+
+def test_login_log_only_auth(auditor, activity):
+    r = auditor.get("/api/v1/login-log", params={"page_size": 200})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["items"]
+    assert {i["action"] for i in body["items"]} <= {"auth.login", "auth.logout", "auth.login_failed"}
+    assert {"auth.login", "auth.logout", "auth.login_failed"} <= {i["action"] for i in body["items"]}
+    assert body["total"] < audit(auditor)["total"]
+    assert any(i["username"] == activity["ghost"] for i in body["items"])
+    r = auditor.get("/api/v1/login-log", params={"result": "failure"})
+    assert all(i["result"] == "failure" and i["action"] == "auth.login_failed" for i in r.json()["items"])
+    # asking the login log for another action gives nothing
+    r = auditor.get("/api/v1/login-log", params={"action": "region.create"})
+    assert r.json()["total"] == 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/audit", "/api/v1/login-log"])
+def test_only_audit_admin_reads(admin, sec, srv, path):
+    for c in (admin, sec):
+        r = c.get(path)
+        assert r.status_code == 403 and err(r)["code"] == "forbidden", (c.me["username"], r.text)
+    assert requests.get(srv.url(path)).status_code == 401
+
+
+def test_audit_admin_cannot_do_other_jobs(auditor):
+    r = auditor.post("/api/v1/regions", json={"code": "660300", "name": "x", "level": 1})
+    assert r.status_code == 403
+    assert auditor.get("/api/v1/settings/security").status_code == 403
+    assert "audit:read" in auditor.me["permissions"] and "region:write" not in auditor.me["permissions"]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "POST", "PATCH"])
+def test_audit_is_read_only_over_http(srv, auditor, method):
+    n = srv.sql("SELECT COUNT(*) FROM audit_log")[0][0]
+    for path in ("/api/v1/audit", "/api/v1/login-log"):
+        r = auditor.req(method, path, json={"details": "x"})
+        assert r.status_code == 405 and err(r)["code"] == "method_not_allowed", r.text
+        assert r.headers["Allow"] == "GET"
+    r = auditor.req(method, "/api/v1/audit/1", json={})
+    assert r.status_code in (404, 405)
+    assert srv.sql("SELECT COUNT(*) FROM audit_log")[0][0] == n
+
+
+def test_sql_update_delete_refused_by_triggers(srv, activity):
+    first = srv.sql("SELECT id, details, hash FROM audit_log ORDER BY id LIMIT 1")[0]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        srv.sql("UPDATE audit_log SET details = 'changed' WHERE id = ?", (first[0],))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        srv.sql("DELETE FROM audit_log WHERE id = ?", (first[0],))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        srv.sql("DELETE FROM audit_log")
+    assert srv.sql("SELECT id, details, hash FROM audit_log ORDER BY id LIMIT 1")[0] == first
+
+
+def check(db):
+    p = run_cli("check", db=db, check=False)
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_check_clean_db(srv, activity):
+    rc, out = check(srv.db)
+    assert rc == 0, out
+    n = srv.sql("SELECT COUNT(*) FROM audit_log")[0][0]
+    assert str(n) in out
+
+
+def drop_triggers(s):
+    s.sql("DROP TRIGGER audit_log_no_update")
+    s.sql("DROP TRIGGER audit_log_no_delete")
+
+
+@pytest.fixture
+def busy(core_spawn):
+    """A server of its own with some audit history."""
+    s = core_spawn()
+    c = s.client("sysadmin")
+    for i in range(5):
+        assert c.post("/api/v1/regions", json={"code": f"66{i:04d}", "name": f"篡改{i}", "level": 1}).status_code == 201
+    rc, out = check(s.db)
+    assert rc == 0, out
+    return s
+
+
+@pytest.mark.parametrize("column,value", [("details", "{}"), ("username", "secadmin"), ("result", "failure"),
+                                          ("ts", "2020-01-01T00:00:00Z"), ("ip", "10.0.0.1"),
+                                          ("action", "region.update")])
+def test_tampered_record_detected(busy, column, value):
+    s = busy
+    drop_triggers(s)
+    ids = [r[0] for r in s.sql("SELECT id FROM audit_log ORDER BY id")]
+    victim = ids[len(ids) // 2]
+    s.sql(f"UPDATE audit_log SET {column} = ? WHERE id = ?", (value, victim))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert f"id={victim}" in out, out
+
+
+def test_recomputed_hash_still_detected(busy):
+    """Changing a record and its own hash breaks the link to the next record."""
+    s = busy
+    drop_triggers(s)
+    ids = [r[0] for r in s.sql("SELECT id FROM audit_log ORDER BY id")]
+    victim = ids[len(ids) // 2]
+    s.sql("UPDATE audit_log SET details = 'x', hash = ? WHERE id = ?", ("ab" * 32, victim))
+    rc, out = check(s.db)
+    assert rc != 0 and f"id={victim}" in out, out
+
+
+def test_deleted_middle_record_detected(busy):
+    s = busy
+    drop_triggers(s)
+    ids = [r[0] for r in s.sql("SELECT id FROM audit_log ORDER BY id")]
+    victim = ids[len(ids) // 2]
+    s.sql("DELETE FROM audit_log WHERE id = ?", (victim,))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert f"id={victim + 1}" in out or f"id={victim}" in out, out
+
+
+def test_deleted_last_record_detected(busy):
+    s = busy
+    drop_triggers(s)
+    last = s.sql("SELECT MAX(id) FROM audit_log")[0][0]
+    s.sql("DELETE FROM audit_log WHERE id = ?", (last,))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert str(last) in out, out
+
+
+def test_deleted_everything_detected(busy):
+    s = busy
+    drop_triggers(s)
+    s.sql("DELETE FROM audit_log")
+    rc, out = check(s.db)
+    assert rc != 0, out
+
+
+def test_inserted_record_detected(busy):
+    s = busy
+    drop_triggers(s)
+    last = s.sql("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    s.sql("INSERT INTO audit_log (id, ts, username, ip, action, result, prev_hash, hash)"
+          " VALUES (?, '2026-01-01T00:00:00Z', 'x', '1.1.1.1', 'region.create', 'success', ?, ?)",
+          (last[0] + 1, last[1], "cd" * 32))
+    rc, out = check(s.db)
+    assert rc != 0 and f"id={last[0] + 1}" in out, out
+
+
+def test_check_on_missing_db(tmp_path):
+    rc, out = check(str(tmp_path / "nope.db"))
+    assert rc != 0
+    assert not (tmp_path / "nope.db").exists()

@@ -1,0 +1,129 @@
+/* Configuration keys, values and precedence (util/config.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "util/config.h"
+
+static void defaults(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    assert_string_equal(c.listen, "127.0.0.1:8080");
+    assert_string_equal(c.db, "sixia.db");
+    assert_string_equal(c.timezone, "Asia/Shanghai");
+    assert_int_equal(c.body_limit, 1 << 20);
+    assert_true(c.workers >= 1);
+    assert_int_equal(c.login_rate, 30);
+}
+
+static void set_keys(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    assert_int_equal(config_set(&c, "listen", "0.0.0.0:9000"), 0);
+    assert_string_equal(c.listen, "0.0.0.0:9000");
+    /* flag spelling and file spelling are the same key */
+    assert_int_equal(config_set(&c, "body-limit", "2048"), 0);
+    assert_int_equal(c.body_limit, 2048);
+    assert_int_equal(config_set(&c, "body_limit", "4096"), 0);
+    assert_int_equal(c.body_limit, 4096);
+    assert_int_equal(config_set(&c, "trust-proxy", "1"), 0);
+    assert_int_equal(c.trust_proxy, 1);
+    assert_int_equal(config_set(&c, "workers", "8"), 0);
+    assert_int_equal(c.workers, 8);
+    assert_int_equal(config_set(&c, "nosuch", "1"), -1);
+}
+
+static void bad_values(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    assert_int_equal(config_set(&c, "workers", "0"), -2);
+    assert_int_equal(config_set(&c, "workers", "257"), -2);
+    assert_int_equal(config_set(&c, "workers", "4x"), -2);
+    assert_int_equal(config_set(&c, "workers", ""), -2);
+    assert_int_equal(config_set(&c, "body_limit", "10"), -2);
+    assert_int_equal(config_set(&c, "trust_proxy", "2"), -2);
+    assert_int_equal(config_set(&c, "login_rate", "-1"), -2);
+    char big[1024];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    assert_int_equal(config_set(&c, "db", big), -2);
+    assert_string_equal(c.db, "sixia.db"); /* unchanged */
+    config_defaults(&c);
+    assert_int_equal(c.workers > 0, 1);
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/sixia-test-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void file_and_precedence(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    char *path = write_tmp("# comment\n\n  db = /tmp/x.db  \nworkers=3\nlisten = 127.0.0.1:18401\n");
+    assert_int_equal(config_file(&c, path), 0);
+    assert_string_equal(c.db, "/tmp/x.db");
+    assert_int_equal(c.workers, 3);
+    /* environment overrides the file */
+    setenv("SIXIA_WORKERS", "5", 1);
+    setenv("SIXIA_DB", "/tmp/env.db", 1);
+    config_env(&c);
+    assert_int_equal(c.workers, 5);
+    assert_string_equal(c.db, "/tmp/env.db");
+    assert_string_equal(c.listen, "127.0.0.1:18401"); /* untouched by env */
+    /* a flag (config_set) overrides both */
+    assert_int_equal(config_set(&c, "workers", "7"), 0);
+    assert_int_equal(c.workers, 7);
+    /* a bad environment value is ignored */
+    setenv("SIXIA_WORKERS", "many", 1);
+    config_env(&c);
+    assert_int_equal(c.workers, 7);
+    unsetenv("SIXIA_WORKERS");
+    unsetenv("SIXIA_DB");
+    unlink(path);
+}
+
+static void bad_files(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    char *path = write_tmp("workers = 2\nno equals sign\n");
+    assert_int_equal(config_file(&c, path), -1);
+    unlink(path);
+    path = write_tmp("colour = blue\n");
+    assert_int_equal(config_file(&c, path), -1);
+    unlink(path);
+    path = write_tmp("workers = lots\n");
+    assert_int_equal(config_file(&c, path), -1);
+    unlink(path);
+    assert_int_equal(config_file(&c, "/nonexistent/sixia.conf"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults), cmocka_unit_test(set_keys), cmocka_unit_test(bad_values),
+        cmocka_unit_test(file_and_precedence), cmocka_unit_test(bad_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
