@@ -12,6 +12,7 @@ CONN=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 N=${BENCH_CADRES:-20000}
 out=$(mktemp -d /tmp/sixia-bench.XXXXXX)
+chmod 755 "$out"  # nginx workers (www-data) read the static file from here
 trap 'kill $(cat $out/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$out"' EXIT
 port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
@@ -66,23 +67,22 @@ NG
 nginx -c "$out/nginx.conf"
 sleep 0.3
 
-run() { # name url [cookie]
-  local extra=()
-  [ -n "${3:-}" ] && extra=(-H "Cookie: sixia_session=$3")
-  wrk -t"$THREADS" -c"$CONN" -d"${DUR}s" --latency "${extra[@]}" "$2" > "$out/$1.wrk"
+run() { # slug label url [cookie]
+  local extra=() f="$out/$1"
+  [ -n "${4:-}" ] && extra=(-H "Cookie: sixia_session=$4")
+  wrk -t"$THREADS" -c"$CONN" -d"${DUR}s" --latency "${extra[@]}" "$3" > "$f.wrk"
   local rps p50 p90 p99 non2xx
-  rps=$(awk '/^Requests\/sec/{print $2}' "$out/$1.wrk")
-  p50=$(awk '$1=="50%"{print $2}' "$out/$1.wrk"); p90=$(awk '$1=="90%"{print $2}' "$out/$1.wrk"); p99=$(awk '$1=="99%"{print $2}' "$out/$1.wrk")
-  non2xx=$(awk '/Non-2xx/{print $5}' "$out/$1.wrk")
-  printf '%-28s %12s req/s   p50 %-9s p90 %-9s p99 %-9s %s\n' "$1" "$rps" "$p50" "$p90" "$p99" "${non2xx:+non-2xx: $non2xx}"
-  echo "$rps" > "$out/$1.rps"
+  rps=$(awk '/^Requests\/sec/{print $2}' "$f.wrk")
+  p50=$(awk '$1=="50%"{print $2}' "$f.wrk"); p90=$(awk '$1=="90%"{print $2}' "$f.wrk"); p99=$(awk '$1=="99%"{print $2}' "$f.wrk")
+  non2xx=$(awk '/Non-2xx/{print $5}' "$f.wrk")
+  printf '%-28s %12s req/s   p50 %-9s p90 %-9s p99 %-9s %s\n' "$2" "$rps" "$p50" "$p90" "$p99" "${non2xx:+non-2xx: $non2xx}"
+  echo "$rps" > "$f.rps"
 }
 echo "== wrk: $THREADS threads, $CONN connections, ${DUR}s each, $(nproc) cores"
-run "nginx static 1KiB" "http://127.0.0.1:$NP/1k.txt"
-run "sixia GET /cadres/{id}" "http://127.0.0.1:$SP/api/v1/cadres/$cid" "$sid"
-run "sixia GET /cadres (list)" "http://127.0.0.1:$SP/api/v1/cadres?page=1&page_size=20&keyword=%E7%8E%8B" "$sid"
+run nginx "nginx static 1KiB" "http://127.0.0.1:$NP/1k.txt"
+run read "sixia GET /cadres/{id}" "http://127.0.0.1:$SP/api/v1/cadres/$cid" "$sid"
+run list "sixia GET /cadres (list)" "http://127.0.0.1:$SP/api/v1/cadres?page=1&page_size=20&keyword=%E7%8E%8B" "$sid"
 nginx -c "$out/nginx.conf" -s stop || true
-ng=$(cat "$out/nginx static 1KiB.rps")
-for t in "sixia GET /cadres/{id}" "sixia GET /cadres (list)"; do
-  awk -v a="$(cat "$out/$t.rps")" -v b="$ng" -v t="$t" 'BEGIN{printf "ratio %-26s %.2fx nginx\n", t, a/b}'
-done
+ng=$(cat "$out/nginx.rps")
+awk -v a="$(cat "$out/read.rps")" -v b="$ng" 'BEGIN{printf "ratio authenticated read / nginx: %.2fx\n", a/b}'
+awk -v a="$(cat "$out/list.rps")" -v b="$ng" 'BEGIN{printf "ratio list query / nginx:         %.2fx\n", a/b}'

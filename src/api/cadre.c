@@ -213,6 +213,16 @@ static int export_xlsx(struct req *r)
     if (rc) return rc;
     const char *kw = req_query(r, "keyword");
     if (kw && utf8_len(kw) > 100) return req_fail(r, SX_EBADQUERY, "keyword", "关键词不能超过100个字符");
+    /* Never cut an export short without saying so. */
+    struct paging one = {.page = 1, .page_size = 1, .keyword = kw};
+    json_t *probe = NULL;
+    int64_t total = 0;
+    if ((rc = st_cadre_list(req_db(r), &r->who.scope, &f, &one, &probe, &total))) return api_rc(r, rc);
+    json_decref(probe);
+    if (total > EXPORT_CAP)
+        return req_fail(r, SX_EVALIDATION, NULL,
+                        arena_printf(&r->arena, "符合条件的干部有%lld名，超过单次导出上限%d名，请缩小筛选范围",
+                                     (long long)total, EXPORT_CAP));
     char path[] = "/tmp/sixia-export-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) return req_fail(r, SX_EINTERNAL, NULL, NULL);

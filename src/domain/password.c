@@ -10,7 +10,11 @@ int password_check(const char *pw, int64_t min_len, const char *username, const 
     const char *dummy;
     if (!why) why = &dummy;
     size_t bytes = strlen(pw);
-    if (bytes > PASSWORD_MAX_BYTES || !utf8_valid(pw, bytes)) {
+    if (!utf8_valid(pw, bytes)) {
+        *why = "密码含有无效字符";
+        return SX_EWEAKPASSWORD;
+    }
+    if (bytes > PASSWORD_MAX_BYTES) {
         *why = "密码不能超过128个字节";
         return SX_EWEAKPASSWORD;
     }

@@ -37,7 +37,7 @@ int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filt
                   json_t **items, int64_t *total)
 {
     const char *order;
-    int rc = store_order_by(sorts, pg, "u.path", &order);
+    int rc = store_order_by(sorts, pg, "c.unit_id", &order);
     if (rc) return rc;
     struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE);
     if (!s) return SX_EINTERNAL;

@@ -40,11 +40,12 @@ int utf8_valid(const char *s, size_t n)
     return 1;
 }
 
-int has_control(const char *s)
+int has_control_ex(const char *s, int multiline)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return 1;
+        if (c == 0x7F) return 1;
+        if (c < 0x20 && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) return 1;
     }
     return 0;
 }
@@ -61,10 +62,11 @@ static int check_one(json_t *v, const struct jv_field *f, struct verr *e)
 {
     const char *L = f->label ? f->label : f->name;
     switch (f->type) {
-    case JV_STR: {
+    case JV_STR:
+    case JV_TEXT: {
         if (!json_is_string(v)) return fail(e, f->name, "%s必须是文本%.0lld%.0lld", L, 0, 0);
         const char *s = json_string_value(v);
-        if (strlen(s) != json_string_length(v) || has_control(s))
+        if (strlen(s) != json_string_length(v) || has_control_ex(s, f->type == JV_TEXT))
             return fail(e, f->name, "%s含有不允许的控制字符%.0lld%.0lld", L, 0, 0);
         long long n = (long long)utf8_len(s);
         if (f->required && n == 0) return fail(e, f->name, "%s不能为空%.0lld%.0lld", L, 0, 0);
@@ -99,7 +101,7 @@ static int check_one(json_t *v, const struct jv_field *f, struct verr *e)
                 if (!json_is_string(x)) return fail(e, f->name, "%s的元素必须是文本%.0lld%.0lld", L, 0, 0);
                 const char *s = json_string_value(x);
                 size_t len = utf8_len(s);
-                if (strlen(s) != json_string_length(x) || has_control(s) || len == 0 || len > 64)
+                if (strlen(s) != json_string_length(x) || has_control_ex(s, 0) || len == 0 || len > 64)
                     return fail(e, f->name, "%s的元素必须是1到64个字符的文本%.0lld%.0lld", L, 0, 0);
             }
         }

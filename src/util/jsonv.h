@@ -12,7 +12,8 @@ struct verr {
     char msg[256];
 };
 
-enum jv_type { JV_STR, JV_INT, JV_BOOL, JV_INT_ARRAY, JV_STR_ARRAY };
+/* JV_STR is one line (no control characters at all); JV_TEXT may hold line breaks and tabs. */
+enum jv_type { JV_STR, JV_TEXT, JV_INT, JV_BOOL, JV_INT_ARRAY, JV_STR_ARRAY };
 
 struct jv_field {
     const char *name;
@@ -37,6 +38,7 @@ int jv_has(json_t *body, const char *name);
 size_t utf8_len(const char *s);
 /* 1 when the n bytes are valid UTF-8 without NUL bytes (overlongs, surrogates rejected). */
 int utf8_valid(const char *s, size_t n);
-/* 1 when s contains a C0 control character other than tab, CR, LF. */
-int has_control(const char *s);
+/* 1 when s contains a C0 control character (or DEL); multiline allows tab, CR and LF. */
+int has_control_ex(const char *s, int multiline);
+static inline int has_control(const char *s) { return has_control_ex(s, 1); }
 #endif

@@ -281,3 +281,132 @@ def core_server(core_template, tmp_path_factory):
     srv = cs.start()
     yield srv
     cs.stop_all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the resource tests (test_res_*.py).
+import io as _io
+import zipfile as _zipfile
+import xml.etree.ElementTree as _ET
+
+_XLSX_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def res_xlsx_rows(data):
+    """The rows of the first worksheet of an .xlsx (bytes) as lists of cell texts, read with
+    zipfile + ElementTree (shared strings, inline strings and numbers)."""
+    z = _zipfile.ZipFile(_io.BytesIO(data))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        root = _ET.fromstring(z.read("xl/sharedStrings.xml"))
+        for si in root.findall("m:si", _XLSX_NS):
+            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % _XLSX_NS["m"])))
+    sheets = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet") and n.endswith(".xml"))
+    assert sheets, z.namelist()
+    root = _ET.fromstring(z.read(sheets[0]))
+    rows = []
+    for row in root.iter("{%s}row" % _XLSX_NS["m"]):
+        cells = {}
+        for c in row.findall("m:c", _XLSX_NS):
+            ref = c.get("r")
+            col = 0
+            for ch in _re.match(r"[A-Z]+", ref).group(0):
+                col = col * 26 + ord(ch) - 64
+            t = c.get("t")
+            v = c.find("m:v", _XLSX_NS)
+            if t == "s":
+                text = shared[int(v.text)]
+            elif t == "inlineStr":
+                text = "".join(x.text or "" for x in c.iter("{%s}t" % _XLSX_NS["m"]))
+            else:
+                text = v.text if v is not None else ""
+            cells[col - 1] = text
+        width = max(cells) + 1 if cells else 0
+        rows.append([cells.get(i, "") for i in range(width)])
+    return rows
+
+
+def res_all(client, path, params=None, expect=200):
+    """Every item of a paginated list (page_size 200), plus the reported total."""
+    items, page, total = [], 1, None
+    while True:
+        p = dict(params or {})
+        p.update(page=page, page_size=200)
+        r = client.get(path, params=p)
+        assert r.status_code == expect, (path, p, r.status_code, r.text)
+        body = r.json()
+        total = body["total"]
+        items += body["items"]
+        if len(body["items"]) < 200:
+            break
+        page += 1
+    return items, total
+
+
+def res_role_ids(secadmin_client):
+    """{role code: id} read through GET /api/v1/roles."""
+    items, _ = res_all(secadmin_client, "/api/v1/roles")
+    return {r["code"]: r["id"] for r in items}
+
+
+def res_unit_id(client, name):
+    """Id of the unit with exactly this name."""
+    items, _ = res_all(client, "/api/v1/units", {"keyword": name})
+    ids = [u["id"] for u in items if u["name"] == name]
+    assert len(ids) == 1, (name, items)
+    return ids[0]
+
+
+def res_cli_user(server, username, unit_id, roles=(), password=DEMO_PASSWORD, must_change=False):
+    """Creates an account with `sixia user add` on the server's database; returns its id."""
+    args = ["user", "add", "--username", username, "--display-name", username, "--unit-id", str(unit_id),
+            "--password", password]
+    for r in roles:
+        args += ["--role", r]
+    if must_change:
+        args.append("--must-change")
+    p = run_cli(*args, db=server.db)
+    m = _re.search(r"id=(\d+)", p.stdout)
+    assert m, p.stdout
+    return int(m.group(1))
+
+
+def res_api_user(server, sysadmin, secadmin, username, unit_id, role_ids=(), password=DEMO_PASSWORD):
+    """Creates an account through the API as the system administrator, has the security
+    administrator grant role_ids, logs it in and changes the initial password to password.
+    Returns (user id, logged-in Client)."""
+    initial = "Init#2026abc"
+    r = sysadmin.post("/api/v1/users", json={"username": username, "display_name": username,
+                                              "unit_id": unit_id, "password": initial})
+    assert r.status_code == 201, r.text
+    u = r.json()
+    if role_ids:
+        r = secadmin.put(f"/api/v1/users/{u['id']}/roles", json={"role_ids": list(role_ids), "version": u["version"]})
+        assert r.status_code == 200, r.text
+    c = server.client(username, initial)
+    r = c.post("/api/v1/auth/password", json={"old_password": initial, "new_password": password})
+    assert r.status_code == 204, r.text
+    return u["id"], c
+
+
+def res_bearer(server, secret):
+    """A requests session that authenticates with a bearer token only (no cookie, no CSRF)."""
+    s = requests.Session()
+    s.headers["Authorization"] = "Bearer " + secret
+
+    class _B:
+        def req(self, method, path, **kw):
+            return s.request(method, server.url(path), **kw)
+
+        def get(self, path, **kw):
+            return self.req("GET", path, **kw)
+
+        def post(self, path, **kw):
+            return self.req("POST", path, **kw)
+
+        def put(self, path, **kw):
+            return self.req("PUT", path, **kw)
+
+        def delete(self, path, **kw):
+            return self.req("DELETE", path, **kw)
+    return _B()

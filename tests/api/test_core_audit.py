@@ -365,3 +365,17 @@ def test_check_on_missing_db(tmp_path):
     rc, out = check(str(tmp_path / "nope.db"))
     assert rc != 0
     assert not (tmp_path / "nope.db").exists()
+
+
+DEMO_BUSINESS = ("clerk_dongshan", "clerk_xiyang", "handler", "leader", "planner")
+
+
+def test_business_users_cannot_read_audit(srv):
+    if not srv.demo:
+        pytest.skip("needs the demo accounts")
+    for user in DEMO_BUSINESS:
+        c = srv.client(user)
+        for path in ("/api/v1/audit", "/api/v1/login-log"):
+            r = c.get(path)
+            assert r.status_code == 403 and err(r)["code"] == "forbidden", (user, path, r.text)
+        assert "audit:read" not in c.me["permissions"]

@@ -129,3 +129,15 @@ def test_min_length_takes_effect(sec, srv):
     finally:
         p2, v2 = policy(sec)
         assert sec.put("/api/v1/settings/security", json=dict(p, version=v2)).status_code == 200
+
+
+def test_business_users_forbidden(srv, sec):
+    if not srv.demo:
+        pytest.skip("needs the demo accounts")
+    p, v = policy(sec)
+    for user in ("clerk_dongshan", "handler", "leader", "planner"):
+        c = srv.client(user)
+        assert c.get("/api/v1/settings/security").status_code == 403, user
+        r = c.put("/api/v1/settings/security", json=dict(p, version=v, lockout_threshold=99))
+        assert r.status_code == 403 and err(r)["code"] == "forbidden", user
+    assert policy(sec) == (p, v)

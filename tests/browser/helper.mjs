@@ -179,6 +179,34 @@ export async function settle(page) {
 
 export async function screenshot(page, name) {
   const file = path.join(OUT_DIR, `${name}.png`)
+  // Let dialog and drawer transitions finish first.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 3000 }).catch(() => {})
+  await page.waitForTimeout(150)
   await page.screenshot({ path: file, fullPage: false })
   return file
+}
+
+// Waits until no select dropdown is showing (Element Plus fades them out).
+export async function noPopper(page) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper, .el-popper.el-select__popper')]
+    .some((el) => el.offsetParent !== null && getComputedStyle(el).display !== 'none'))
+}
+
+/**
+ * Opens the select of the form item labelled `label` inside `scope` and clicks the option with
+ * `text` (or the first option when text is null); waits for the dropdown to close.
+ */
+export async function pick(page, scope, label, text, { close = true } = {}) {
+  await noPopper(page)
+  await scope.locator('.el-form-item', { hasText: label }).locator('.el-select__wrapper').first().click()
+  const popper = page.locator('.el-select__popper:visible').last()
+  const option = text
+    ? popper.locator('.el-select-dropdown__item, .el-tree-node__content').filter({ hasText: text }).first()
+    : popper.locator('.el-tree-node__content, .el-select-dropdown__item').first()
+  await option.click()
+  if (close) {
+    // A single select closes by itself; a multiple one stays open until Escape.
+    try { await popper.waitFor({ state: 'hidden', timeout: 1500 }) } catch (_) { await page.keyboard.press('Escape') }
+    await noPopper(page)
+  }
 }

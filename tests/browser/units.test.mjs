@@ -1,7 +1,7 @@
 // sysadmin creates a unit through the page, then renames it.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, openPage, assertClean, loginHome, input, settle, screenshot } from './helper.mjs'
+import { startServer, launchBrowser, openPage, assertClean, loginHome, input, settle, screenshot, pick } from './helper.mjs'
 
 let server
 let browser
@@ -14,15 +14,6 @@ after(async () => {
   if (browser) await browser.close()
   if (server) await server.stop()
 })
-
-// Opens the select of a dialog form item (by its label) and picks an option (or the first one).
-async function pick(page, dialog, label, text) {
-  await dialog.locator('.el-form-item', { hasText: label }).locator('.el-select__wrapper').click()
-  const popper = page.locator('.el-select__popper:visible').last()
-  const option = text ? popper.getByText(text, { exact: true }).first() : popper.locator('.el-tree-node__content, .el-select-dropdown__item').first()
-  await option.click()
-  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper')].some((el) => el.offsetParent !== null && getComputedStyle(el).display !== 'none'))
-}
 
 test('sysadmin creates and edits a unit on the 单位管理 page', async () => {
   const { context, page, problems } = await openPage(browser)
