@@ -143,7 +143,7 @@ static int change_password(struct req *r)
     if (password_hash(newpw, hash)) return req_fail(r, SX_EINTERNAL, NULL, NULL);
     struct audit_ctx a;
     req_audit_ctx(r, &a);
-    if ((rc = st_password_set(db, &a, r->who.user_id, hash, 0, "auth.password_change"))) return api_rc(r, rc);
+    if ((rc = st_password_set(db, &a, r->who.user_id, hash, 0, "auth.password_change", r->who.session_hash))) return api_rc(r, rc);
     return reply_empty(r, 204);
 }
 

@@ -678,9 +678,11 @@ int server_run(const struct server_opts *o)
     log_info("signal %d: shutting down", sig);
     /* Stop accepting, give in-flight requests time to finish, then stop. */
     MHD_socket ls = MHD_quiesce_daemon(d);
-    if (ls != MHD_INVALID_SOCKET) close(ls);
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
+    /* The worker threads drop the quiesced socket from their epoll sets lazily: close it only
+     * once they are gone. */
+    if (ls != MHD_INVALID_SOCKET) close(ls);
     log_access_close();
     free(cert);
     free(key);

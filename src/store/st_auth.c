@@ -56,7 +56,9 @@ int st_login_failed(struct db *db, const struct audit_ctx *a, int64_t user_id, i
             *locked = 1;
         }
     }
-    if ((rc = st_audit_append(db, a, "auth.login_failed", "user", a->username, 0,
+    char oid[24] = "";
+    if (user_id) snprintf(oid, sizeof oid, "%lld", (long long)user_id);
+    if ((rc = st_audit_append(db, a, "auth.login_failed", "user", oid, 0,
                               *locked ? "密码错误次数过多，账号已锁定" : details)))
         goto fail;
     return db_commit(db);
@@ -265,7 +267,7 @@ int st_user_brief(struct db *db, int64_t user_id, json_t **out)
 }
 
 int st_password_set(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *hash,
-                    int must_change, const char *action)
+                    int must_change, const char *action, const char *keep_session)
 {
     int rc = db_begin_write(db);
     if (rc) return rc;
@@ -284,6 +286,11 @@ int st_password_set(struct db *db, const struct audit_ctx *a, int64_t user_id, c
         rc = SX_ENOTFOUND;
         goto fail;
     }
+    /* A new password ends every other session of the account. */
+    s = db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?");
+    db_bind_int(s, 1, user_id);
+    db_bind_text(s, 2, keep_session ? keep_session : "");
+    if ((rc = db_run(s))) goto fail;
     char oid[24];
     snprintf(oid, sizeof oid, "%lld", (long long)user_id);
     if ((rc = st_audit_append(db, a, action, "user", oid, 1, ""))) goto fail;

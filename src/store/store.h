@@ -142,8 +142,9 @@ int st_principal_load(struct db *db, int64_t user_id, int64_t role_id, int64_t u
                       const char *unit_path, uint64_t *perms, struct scope *sc);
 /* Role summaries [{id,code,name}] of a user. */
 int st_user_roles_json(struct db *db, int64_t user_id, json_t **out);
+/* Sets a new password hash and ends the user's sessions other than keep_session (may be NULL). */
 int st_password_set(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *hash,
-                    int must_change, const char *action);
+                    int must_change, const char *action, const char *keep_session);
 int st_user_brief(struct db *db, int64_t user_id, json_t **out);
 
 /* ---- trees (regions, units): materialised paths "/1/4/9/" ---- */

@@ -119,7 +119,7 @@ class Client:
         return r
 
     def req(self, method, path, **kw):
-        headers = kw.pop("headers", {})
+        headers = dict(kw.pop("headers", None) or {})
         if method not in ("GET", "HEAD") and self.csrf and "X-CSRF-Token" not in headers:
             headers["X-CSRF-Token"] = self.csrf
         return self.s.request(method, self.server.url(path), headers=headers, **kw)

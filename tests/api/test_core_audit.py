@@ -76,6 +76,9 @@ def activity(srv, admin, sec, auditor):
                   json={"old_password": DEMO_PASSWORD, "new_password": TMP_PASSWORD}).status_code == 204
     assert c.post("/api/v1/auth/password",
                   json={"old_password": TMP_PASSWORD, "new_password": DEMO_PASSWORD}).status_code == 204
+    # a password change ends the account's other sessions, the admin client's included
+    assert admin.get("/api/v1/regions").status_code == 401
+    admin.login("sysadmin")
     # failed writes: a refused region create (duplicate) is not a change
     r = admin.post("/api/v1/regions", json={"code": "660100", "name": "重复", "level": 1})
     assert r.status_code == 409

@@ -120,6 +120,12 @@ def test_cookie_attributes_plain_http(srv):
     # X-Forwarded-Proto is ignored unless the server trusts a proxy
     r = login_raw(srv, "sysadmin", DEMO_PASSWORD, headers={"X-Forwarded-Proto": "https"})
     assert "secure" not in [p.strip().lower() for p in r.headers["Set-Cookie"].split(";")]
+    # and so is X-Forwarded-For: the audit log keeps the real peer address
+    r = login_raw(srv, "secadmin", DEMO_PASSWORD, headers={"X-Forwarded-For": "203.0.113.5"})
+    assert r.status_code == 200
+    ip = srv.sql("SELECT ip FROM audit_log WHERE action = 'auth.login' AND username = 'secadmin'"
+                 " ORDER BY id DESC LIMIT 1")[0][0]
+    assert ip == "127.0.0.1"
 
 
 def test_cookie_secure_behind_trusted_proxy(core_spawn):

@@ -1,7 +1,9 @@
 """Durability and lifecycle: kill -9 right after a commit, graceful SIGTERM with a request in flight,
 restart keeping sessions, and online backup while the server writes."""
+import json
 import os
 import signal
+import socket
 import sqlite3
 import threading
 import time
@@ -108,25 +110,28 @@ def test_sigterm_finishes_in_flight_request(core_spawn):
 
 
 def test_sigterm_with_concurrent_login(core_spawn):
-    """The brief's variant: a plain login (Argon2 takes a while) racing SIGTERM."""
+    """The plain variant: a whole login request (Argon2 takes a while) is sent, then SIGTERM."""
     s = core_spawn()
-    result = {}
-
-    def login():
-        try:
-            result["r"] = requests.post(s.url("/api/v1/auth/login"),
-                                        json={"username": "sysadmin", "password": DEMO_PASSWORD}, timeout=30)
-        except Exception as e:  # noqa: BLE001
-            result["e"] = e
-
-    t = threading.Thread(target=login)
-    t.start()
-    time.sleep(0.02)
-    s.proc.send_signal(signal.SIGTERM)
-    t.join(timeout=30)
+    body = json.dumps({"username": "sysadmin", "password": DEMO_PASSWORD}).encode()
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=30)
+    try:
+        sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nConnection: close\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(0.01)
+        s.proc.send_signal(signal.SIGTERM)
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
     assert s.proc.wait(timeout=30) == 0
-    assert "e" not in result, result.get("e")
-    assert result["r"].status_code == 200
+    head, _, payload = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), data[:300]
+    assert json.loads(payload)["user"]["username"] == "sysadmin"
 
 
 def test_sigterm_exit_code_and_restart_keeps_session(core_spawn):
