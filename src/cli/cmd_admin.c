@@ -128,8 +128,14 @@ int cmd_check(int argc, char **argv)
 
 int cmd_routes(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    struct config c;
+    const char *pos[1];
+    int npos;
+    int rc = cli_parse(argc, argv, &c, NULL,
+                       "用法: sixia routes\n列出全部 API 路由：每行“方法 路径 所需权限”（public 为无需登录，\n"
+                       "authenticated 为登录即可）。",
+                       pos, 0, &npos);
+    if (rc) return rc;
     router_print(stdout);
     return 0;
 }

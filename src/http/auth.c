@@ -56,6 +56,53 @@ static int auth_token(struct req *r, const char *secret)
     return SX_OK;
 }
 
+/* A per-thread cache of resolved sessions (session row, permissions, scope). An entry is used
+ * only while nothing at all has been committed since it was filled, by this process
+ * (db_write_generation) or by another one (db_data_version): role, user, session and policy
+ * changes are all commits, so a hit is always what the database would say now. */
+#define SESSION_CACHE 32
+struct session_cache {
+    char hash[65];
+    uint64_t gen;
+    int64_t dv;
+    struct session_row s;
+    uint64_t perms;
+    struct scope scope;
+};
+static _Thread_local struct session_cache session_cache[SESSION_CACHE];
+
+static struct session_cache *cache_slot(const char *h)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 8; i++) v = v * 16 + (unsigned)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
+    return &session_cache[v % SESSION_CACHE];
+}
+
+/* Resolves the session and its principal, from the cache when it is still current. */
+static int resolve_session(struct db *db, const char *h, struct session_row *s, uint64_t *perms, struct scope *sc)
+{
+    uint64_t gen = db_write_generation();
+    int64_t dv = db_data_version(db);
+    struct session_cache *c = cache_slot(h);
+    if (c->gen == gen && c->dv == dv && dv >= 0 && strcmp(c->hash, h) == 0) {
+        *s = c->s;
+        *perms = c->perms;
+        *sc = c->scope;
+        return SX_OK;
+    }
+    int rc = st_session_get(db, h, s);
+    if (!rc) rc = st_principal_load(db, s->user_id, 0, s->unit_id, s->unit_path, perms, sc);
+    if (rc) return rc;
+    /* gen and dv were read before the queries: a commit in between makes the entry stale. */
+    snprintf(c->hash, sizeof c->hash, "%s", h);
+    c->gen = gen;
+    c->dv = dv;
+    c->s = *s;
+    c->perms = *perms;
+    c->scope = *sc;
+    return SX_OK;
+}
+
 static int auth_session(struct req *r, const char *sid)
 {
     struct db *db = req_db(r);
@@ -63,7 +110,8 @@ static int auth_session(struct req *r, const char *sid)
     char h[65];
     auth_hash_secret(sid, h);
     struct session_row s;
-    int rc = st_session_get(db, h, &s);
+    struct principal *w = &r->who;
+    int rc = resolve_session(db, h, &s, &w->perms, &w->scope);
     if (rc == SX_ENOTFOUND) return req_fail(r, SX_ESESSION, NULL, NULL);
     if (rc) return req_fail(r, rc, NULL, NULL);
     struct security_policy pol;
@@ -87,7 +135,6 @@ static int auth_session(struct req *r, const char *sid)
     /* last_seen is written at most every 30 s: idle expiry needs no finer grain. */
     if (now - s.last_seen >= 30 && !(r->route && (r->route->flags & RF_NO_SESSION_TOUCH)))
         st_session_touch(db, h, now);
-    struct principal *w = &r->who;
     w->user_id = s.user_id;
     w->unit_id = s.unit_id;
     snprintf(w->username, sizeof w->username, "%s", s.username);
@@ -95,8 +142,6 @@ static int auth_session(struct req *r, const char *sid)
     snprintf(w->session_hash, sizeof w->session_hash, "%s", h);
     w->password_expired = password_expired(s.password_changed_at, pol.password_max_age_days, now);
     w->must_change = s.must_change || w->password_expired;
-    rc = st_principal_load(db, s.user_id, 0, s.unit_id, s.unit_path, &w->perms, &w->scope);
-    if (rc) return req_fail(r, rc, NULL, NULL);
     r->authenticated = 1;
     return SX_OK;
 }

@@ -29,7 +29,18 @@ int64_t db_last_id(struct db *db) { return db->drv->last_id(db); }
 int64_t db_changes(struct db *db) { return db->drv->changes(db); }
 int db_begin_write(struct db *db) { return db->drv->begin_write(db); }
 int db_begin_read(struct db *db) { return db->drv->begin_read(db); }
-int db_commit(struct db *db) { return db->drv->commit(db); }
+static _Atomic uint64_t write_gen;
+
+int db_commit(struct db *db)
+{
+    int rc = db->drv->commit(db);
+    /* Bumped even when the commit failed: a cache can only be invalidated too often. */
+    write_gen++;
+    return rc;
+}
+
+uint64_t db_write_generation(void) { return write_gen; }
+int64_t db_data_version(struct db *db) { return db->drv->data_version(db); }
 void db_rollback(struct db *db) { db->drv->rollback(db); }
 
 static int has_suffix(const char *s, size_t n, const char *suf)

@@ -42,6 +42,8 @@ struct db_driver {
     /* Writes the first problem found into msg (or "ok"); returns 0 when healthy. */
     int (*integrity)(struct db *db, char *msg, size_t len);
     const char *(*errmsg)(struct db *db);
+    /* Changes whenever another connection (or process) has committed since the last call. */
+    int64_t (*data_version)(struct db *db);
 };
 
 /* Every driver's connection and statement start with these. */
@@ -74,6 +76,10 @@ int64_t db_changes(struct db *db);
 int db_begin_write(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
+/* Counts commits made through this process; with db_data_version (commits by others) it tells
+ * a cache whether anything at all may have changed. */
+uint64_t db_write_generation(void);
+int64_t db_data_version(struct db *db);
 void db_rollback(struct db *db);
 
 /* The current row as a JSON object keyed by column name. A column alias ending in "__b"

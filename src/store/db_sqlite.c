@@ -291,6 +291,15 @@ static int s_integrity(struct db *db, char *msg, size_t len)
 
 static const char *s_errmsg(struct db *db) { return sqlite3_errmsg(((struct sqlite_db *)db)->h); }
 
+static int64_t s_data_version(struct db *db)
+{
+    struct db_stmt *s = s_prepare(db, "PRAGMA data_version");
+    if (!s) return -1;
+    int64_t v = sqlite3_step(SQ(s)->st) == SQLITE_ROW ? sqlite3_column_int64(SQ(s)->st, 0) : -1;
+    s_reset(s);
+    return v;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .open = s_open,
@@ -317,4 +326,5 @@ const struct db_driver db_sqlite_driver = {
     .backup = s_backup,
     .integrity = s_integrity,
     .errmsg = s_errmsg,
+    .data_version = s_data_version,
 };
