@@ -357,6 +357,7 @@ static struct MHD_Response *serve_static(struct req *r, unsigned *status)
 
 static void access_log(struct req *r, unsigned status, size_t bytes)
 {
+    if (!log_access_enabled()) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 + (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;

@@ -59,6 +59,8 @@ void log_access_close(void)
     access_fp = NULL;
 }
 
+int log_access_enabled(void) { return access_fp != NULL; }
+
 void log_access_line(const char *json)
 {
     if (!access_fp) return;

@@ -10,5 +10,7 @@ int log_access_open(const char *path);
 void log_access_close(void);
 /* Writes one already-formatted JSON line (without the newline) atomically. */
 void log_access_line(const char *json);
+/* 0 when the access log is off: callers skip formatting the line. */
+int log_access_enabled(void);
 void log_set_quiet(int quiet);
 #endif
