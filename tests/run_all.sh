@@ -7,6 +7,7 @@ export SIXIA_BIN=build/asan/sixia
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 out=build/test-logs
+rm -rf "$out"
 mkdir -p "$out"
 passed=0 failed=0
 
@@ -44,7 +45,7 @@ if [ $rc -ne 0 ] && [ $((${f:-0} + ${e:-0})) -eq 0 ]; then failed=$((failed + 1)
 # 3. browser tests (playwright-core + Debian chromium)
 tier "browser tests (playwright-core, headless chromium)"
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  node --test --test-concurrency=1 tests/browser/ 2>&1 | tee "$out/browser.log"
+  SIXIA_TEST_LOG_DIR="$out/browser-servers" node --test --test-concurrency=1 tests/browser/ 2>&1 | tee "$out/browser.log"
   rc=${PIPESTATUS[0]}
   p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$out/browser.log" | tail -1)
   f=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$out/browser.log" | tail -1)
@@ -56,7 +57,9 @@ fi
 
 # 4. sanitizer reports from the servers the tests started
 tier "sanitizer reports"
-if grep -rlE --include='*.log' 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$out" 2>/dev/null | head; then
+reports=$(grep -rlE --include='*.log' 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$out" 2>/dev/null)
+if [ -n "$reports" ]; then
+  echo "$reports"
   echo "FAILED: sanitizer reports found (files above)"; failed=$((failed + 1))
 else
   echo "none"

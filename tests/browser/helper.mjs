@@ -66,7 +66,11 @@ export async function startServer(opts = {}) {
   if (opts.prepare) await opts.prepare(db)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const logPath = path.join(dir, 'server.log')
+  // With SIXIA_TEST_LOG_DIR (tests/run_all.sh sets it) the server log outlives the temporary
+  // directory, so sanitizer reports in it are found after the run.
+  const logDir = process.env.SIXIA_TEST_LOG_DIR
+  if (logDir) fs.mkdirSync(logDir, { recursive: true })
+  const logPath = logDir ? path.join(logDir, `browser-server-${port}.log`) : path.join(dir, 'server.log')
   const log = fs.openSync(logPath, 'a')
   const child = spawn(SIXIA_BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] })
   let exited = null
@@ -92,6 +96,8 @@ export async function startServer(opts = {}) {
     }
     fs.closeSync(log)
     if (!process.env.SIXIA_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true })
+    // A clean shutdown exits 0; a sanitizer report (leak at exit, say) makes it non-zero.
+    assert.deepEqual(exited, { code: 0, sig: null }, `sixia serve did not stop cleanly; log: ${logPath}`)
   }
   return { url, db, dir, port, stop, logPath }
 }
