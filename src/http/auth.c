@@ -57,9 +57,9 @@ static int auth_token(struct req *r, const char *secret)
 }
 
 /* A per-thread cache of resolved sessions (session row, permissions, scope). An entry is used
- * only while nothing at all has been committed since it was filled, by this process
- * (db_write_generation) or by another one (db_data_version): role, user, session and policy
- * changes are all commits, so a hit is always what the database would say now. */
+ * only while nothing at all has been committed since it was filled, through this process
+ * (db_write_generation) or by another one such as the command line (db_data_version): role,
+ * user, session and policy changes are all commits, so a hit is what the database would say. */
 #define SESSION_CACHE 32
 struct session_cache {
     char hash[65];
@@ -84,7 +84,7 @@ static int resolve_session(struct db *db, const char *h, struct session_row *s, 
     uint64_t gen = db_write_generation();
     int64_t dv = db_data_version(db);
     struct session_cache *c = cache_slot(h);
-    if (c->gen == gen && c->dv == dv && dv >= 0 && strcmp(c->hash, h) == 0) {
+    if (dv >= 0 && c->gen == gen && c->dv == dv && strcmp(c->hash, h) == 0) {
         *s = c->s;
         *perms = c->perms;
         *sc = c->scope;
@@ -111,12 +111,12 @@ static int auth_session(struct req *r, const char *sid)
     auth_hash_secret(sid, h);
     struct session_row s;
     struct principal *w = &r->who;
+    int64_t now = (int64_t)time(NULL);
     int rc = resolve_session(db, h, &s, &w->perms, &w->scope);
     if (rc == SX_ENOTFOUND) return req_fail(r, SX_ESESSION, NULL, NULL);
     if (rc) return req_fail(r, rc, NULL, NULL);
     struct security_policy pol;
     if ((rc = st_policy_get(db, &pol))) return req_fail(r, rc, NULL, NULL);
-    int64_t now = (int64_t)time(NULL);
     if (pol.session_idle_minutes > 0 && now - s.last_seen > pol.session_idle_minutes * 60) {
         st_session_delete(db, h);
         return req_fail(r, SX_ESESSION, NULL, "长时间未操作，登录已超时，请重新登录");

@@ -40,12 +40,23 @@ static int match(const char *pat, const char *path, const char **params, int *np
     return 1;
 }
 
+/* Length of the literal part of a pattern before its first placeholder. */
+static size_t literal_len(const char *pat)
+{
+    const char *b = strchr(pat, '{');
+    return b ? (size_t)(b - pat) : strlen(pat) + 1; /* +1: a full pattern must match the NUL too */
+}
+
 const struct route *router_match(struct req *r, const char *path, int method, int *allow)
 {
     *allow = 0;
     const struct route *found = NULL;
+    size_t plen = strlen(path);
     for (const struct route *const *t = route_tables; *t; t++) {
         for (const struct route *rt = *t; rt->pattern; rt++) {
+            /* Cheap rejection on the literal prefix before the segment-by-segment match. */
+            size_t n = literal_len(rt->pattern);
+            if (n > plen + 1 || memcmp(rt->pattern, path, n) != 0) continue;
             int np = 0;
             if (!match(rt->pattern, path, NULL, &np, NULL)) continue;
             *allow |= rt->method;

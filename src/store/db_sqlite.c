@@ -57,8 +57,20 @@ static int map_rc(sqlite3 *h, int rc)
     return SX_EINTERNAL;
 }
 
+/* Process-wide SQLite settings, once, before the first connection: each connection is used
+ * by one thread only (no per-connection mutexes), and no global allocation statistics
+ * (their global mutex is taken on every malloc and serialises all worker threads). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static int s_open(const char *dsn, struct db **out)
 {
+    pthread_once(&sqlite_once, sqlite_setup);
     struct sqlite_db *d = calloc(1, sizeof *d);
     if (!d) return SX_EINTERNAL;
     d->base.drv = &db_sqlite_driver;

@@ -22,9 +22,11 @@ static const struct {
 };
 #define NKEYS (sizeof policy_keys / sizeof policy_keys[0])
 
-static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct security_policy cache;
-static time_t cache_at;
+/* Each thread keeps its own copy for up to a second, and drops it at once when this process
+ * has committed anything since (db_write_generation): no lock on the request path. */
+static _Thread_local struct security_policy cache;
+static _Thread_local time_t cache_at;
+static _Thread_local uint64_t cache_gen;
 
 void st_policy_defaults(struct security_policy *p)
 {
@@ -72,19 +74,16 @@ static int load_policy(struct db *db, struct security_policy *p, int64_t *versio
 int st_policy_get(struct db *db, struct security_policy *p)
 {
     time_t now = time(NULL);
-    pthread_mutex_lock(&cache_mu);
-    if (cache_at && now - cache_at < 2) {
+    uint64_t gen = db_write_generation();
+    if (cache_at && now - cache_at < 1 && gen == cache_gen) {
         *p = cache;
-        pthread_mutex_unlock(&cache_mu);
         return SX_OK;
     }
-    pthread_mutex_unlock(&cache_mu);
     int rc = load_policy(db, p, NULL);
     if (rc) return rc;
-    pthread_mutex_lock(&cache_mu);
     cache = *p;
     cache_at = now;
-    pthread_mutex_unlock(&cache_mu);
+    cache_gen = gen;
     return SX_OK;
 }
 
@@ -129,9 +128,6 @@ int st_settings_security_put(struct db *db, const struct audit_ctx *a, const str
     if ((rc = st_setting_set(db, "security_version", buf))) goto fail;
     if ((rc = st_audit_append(db, a, "settings.security.update", "settings", "security", 1, details))) goto fail;
     if ((rc = db_commit(db))) return rc;
-    pthread_mutex_lock(&cache_mu);
-    cache_at = 0;
-    pthread_mutex_unlock(&cache_mu);
     return st_settings_security_json(db, out);
 fail:
     db_rollback(db);
