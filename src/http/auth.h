@@ -7,7 +7,7 @@
 
 /* Fills r->who; returns 0 or an error already recorded with req_fail. */
 int auth_request(struct req *r);
-/* sha256 hex of a secret (session id, token): only the hash is stored. */
+/* BLAKE2b-256 hex of a secret (session id, token): only the hash is stored. */
 void auth_hash_secret(const char *secret, char hex[65]);
 /* A new random secret as 64 hex characters. */
 void auth_random_hex(char out[65]);

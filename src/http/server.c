@@ -386,7 +386,13 @@ static enum MHD_Result respond(struct req *r)
     struct MHD_Response *resp;
     unsigned status;
     if (strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0) {
+        /* A reading request sees one snapshot from authentication to answer (a list and its
+         * total agree), and pays for the database read lock once. A write inside it (session
+         * touch, export audit) ends the snapshot first (db_sqlite.c). */
+        struct db *db = (r->method == M_GET || r->method == M_HEAD) ? store_db() : NULL;
+        if (db && db_begin_read(db)) db = NULL;
         int rc = serve_api(r);
+        if (db) db_commit(db);
         if (rc || !r->responded) {
             if (!rc) req_fail(r, SX_EINTERNAL, NULL, NULL);
             error_body(r);

@@ -31,13 +31,9 @@ int db_begin_write(struct db *db) { return db->drv->begin_write(db); }
 int db_begin_read(struct db *db) { return db->drv->begin_read(db); }
 static _Atomic uint64_t write_gen;
 
-int db_commit(struct db *db)
-{
-    int rc = db->drv->commit(db);
-    /* Bumped even when the commit failed: a cache can only be invalidated too often. */
-    write_gen++;
-    return rc;
-}
+int db_commit(struct db *db) { return db->drv->commit(db); }
+
+void db_note_write_commit(void) { write_gen++; }
 
 uint64_t db_write_generation(void) { return write_gen; }
 int64_t db_data_version(struct db *db) { return db->drv->data_version(db); }

@@ -34,7 +34,10 @@ struct db_driver {
     void (*reset)(struct db_stmt *s);
     int64_t (*last_id)(struct db *db);
     int64_t (*changes)(struct db *db);
+    /* A write transaction takes the write lock at once; it ends any read transaction first. */
     int (*begin_write)(struct db *db);
+    /* Read transactions nest: only the outermost begin/commit pair touches the database, so a
+     * request-wide snapshot (server.c) and a store function's own one combine. */
     int (*begin_read)(struct db *db);
     int (*commit)(struct db *db);
     void (*rollback)(struct db *db);
@@ -79,6 +82,8 @@ int db_commit(struct db *db);
 /* Counts commits made through this process; with db_data_version (commits by others) it tells
  * a cache whether anything at all may have changed. */
 uint64_t db_write_generation(void);
+/* Drivers call this after every commit (or failed commit) of a write transaction. */
+void db_note_write_commit(void);
 int64_t db_data_version(struct db *db);
 void db_rollback(struct db *db);
 

@@ -24,6 +24,7 @@ struct sqlite_db {
     struct db base;
     sqlite3 *h;
     int holds_write;
+    int read_depth; /* nesting of read transactions; 0 when none is open */
     struct sq_stmt *cache[CACHE_SLOTS];
 };
 
@@ -202,9 +203,26 @@ static void s_reset(struct db_stmt *s)
 static int64_t s_last_id(struct db *db) { return sqlite3_last_insert_rowid(((struct sqlite_db *)db)->h); }
 static int64_t s_changes(struct db *db) { return sqlite3_changes64(((struct sqlite_db *)db)->h); }
 
+/* BEGIN/COMMIT of read transactions run on every reading request: prepared once, not parsed
+ * each time as sqlite3_exec would. */
+static int run_cached(struct db *db, const char *sql)
+{
+    struct db_stmt *s = s_prepare(db, sql);
+    if (!s) return SX_EINTERNAL;
+    int rc = map_rc(((struct sqlite_db *)db)->h, sqlite3_step(SQ(s)->st));
+    s_reset(s);
+    return rc == DB_DONE ? SX_OK : rc;
+}
+
 static int s_begin_write(struct db *db)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
+    if (d->read_depth) {
+        /* Leave the read snapshot: BEGIN IMMEDIATE cannot start inside it, and the write must
+         * see the latest data anyway. Enclosing read "commits" become no-ops. */
+        run_cached(db, "COMMIT");
+        d->read_depth = 0;
+    }
     pthread_mutex_lock(&write_mutex);
     int rc = s_exec(db, "BEGIN IMMEDIATE");
     if (rc) {
@@ -215,19 +233,32 @@ static int s_begin_write(struct db *db)
     return SX_OK;
 }
 
-static int s_begin_read(struct db *db) { return s_exec(db, "BEGIN"); }
+static int s_begin_read(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    if (d->holds_write) return SX_OK; /* the write transaction already gives a consistent view */
+    if (d->read_depth++) return SX_OK;
+    int rc = run_cached(db, "BEGIN");
+    if (rc) d->read_depth = 0;
+    return rc;
+}
 
 static void release_write(struct sqlite_db *d)
 {
     if (d->holds_write) {
         d->holds_write = 0;
         pthread_mutex_unlock(&write_mutex);
+        db_note_write_commit();
     }
 }
 
 static int s_commit(struct db *db)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
+    if (!d->holds_write) {
+        if (d->read_depth && --d->read_depth == 0) run_cached(db, "COMMIT");
+        return SX_OK;
+    }
     int rc = s_exec(db, "COMMIT");
     if (rc) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     release_write(d);
@@ -237,6 +268,10 @@ static int s_commit(struct db *db)
 static void s_rollback(struct db *db)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
+    if (!d->holds_write) {
+        if (d->read_depth && --d->read_depth == 0) run_cached(db, "COMMIT");
+        return;
+    }
     if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     release_write(d);
 }

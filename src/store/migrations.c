@@ -66,6 +66,8 @@ static const char m001[] =
     " cadre_id INTEGER NOT NULL REFERENCES cadres(id) ON DELETE CASCADE,"
     " tag TEXT NOT NULL, PRIMARY KEY (cadre_id, tag));"
     "CREATE INDEX cadre_tags_tag ON cadre_tags(tag);"
+    /* (cadre_id, rowid) order: a cadre's tags come back in the order given, without a sort. */
+    "CREATE INDEX cadre_tags_order ON cadre_tags(cadre_id);"
     "CREATE TABLE dict_types (type TEXT PRIMARY KEY, name TEXT NOT NULL, sort INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE dict_items ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"

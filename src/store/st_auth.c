@@ -2,15 +2,13 @@
 #include "store.h"
 #include "../domain/perm.h"
 #include "../util/err.h"
+#include "../util/str.h"
 #include "../util/timeu.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static void copy(char *dst, size_t n, const char *src)
-{
-    snprintf(dst, n, "%s", src ? src : "");
-}
+#define copy str_copy
 
 int st_login_lookup(struct db *db, const char *username, struct login_row *o)
 {
