@@ -66,7 +66,8 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 ASAN_LIB_OBJ := $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC)) build/asan/assets.o
 build/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread
+	@echo "  LINK $@"
+	@$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread
 
 # Every source must also compile warning-free with clang (the release build uses cc = gcc).
 clang-check:

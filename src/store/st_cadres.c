@@ -39,14 +39,14 @@ int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filt
     const char *order;
     int rc = store_order_by(sorts, pg, "c.unit_id", &order);
     if (rc) return rc;
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE);
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE, sc);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, sc, f, pg->keyword);
     if ((rc = db_int(s, total))) return rc;
     char sql[4096];
     store_sql_order(sql, sizeof sql, "SELECT " CADRE_COLS CADRE_FROM CADRE_WHERE, order, pg->desc,
                     ", c.id LIMIT ?15 OFFSET ?16");
-    s = db_prepare(db, sql);
+    s = store_prepare_scoped(db, sql, sc);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, sc, f, pg->keyword);
     db_bind_int(s, 15, pg->page_size);
@@ -56,7 +56,7 @@ int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filt
 
 int st_cadre_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT " CADRE_COLS CADRE_FROM CADRE_SCOPE " AND c.id = ?11");
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT " CADRE_COLS CADRE_FROM CADRE_SCOPE " AND c.id = ?11", sc);
     if (!s) return SX_EINTERNAL;
     store_scope_bind(s, sc);
     db_bind_int(s, 11, id);
@@ -68,7 +68,7 @@ int st_cadre_get(struct db *db, const struct scope *sc, int64_t id, json_t **out
 /* Current version and unit of a cadre inside the scope; SX_ENOTFOUND outside it. */
 static int current(struct db *db, const struct scope *sc, int64_t id, int64_t *version, int64_t *unit_id)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT c.version, c.unit_id FROM cadres c" CADRE_SCOPE " AND c.id = ?11");
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT c.version, c.unit_id FROM cadres c" CADRE_SCOPE " AND c.id = ?11", sc);
     if (!s) return SX_EINTERNAL;
     store_scope_bind(s, sc);
     db_bind_int(s, 11, id);
@@ -239,9 +239,9 @@ fail:
 int st_cadre_each(struct db *db, const struct scope *sc, const struct cadre_filter *f, const char *keyword,
                   int64_t cap, int (*fn)(const struct cadre_row *row, void *arg), void *arg, int64_t *count)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT c.id, c.name, u.name, c.title, c.is_leader,"
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT c.id, c.name, u.name, c.title, c.is_leader,"
                                        " COALESCE((SELECT group_concat(tag, '、') FROM " TAGS_ORDERED "), '')"
-                                       CADRE_FROM CADRE_WHERE " ORDER BY u.path, c.id LIMIT ?15");
+                                       CADRE_FROM CADRE_WHERE " ORDER BY u.path, c.id LIMIT ?15", sc);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, sc, f, keyword);
     db_bind_int(s, 15, cap);
@@ -259,18 +259,18 @@ int st_cadre_each(struct db *db, const struct scope *sc, const struct cadre_filt
 
 static int stats_parts(struct db *db, const struct scope *sc, json_t *out)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT d.label AS tag, (SELECT COUNT(*) FROM cadre_tags t JOIN cadres c"
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT d.label AS tag, (SELECT COUNT(*) FROM cadre_tags t JOIN cadres c"
                                        " ON c.id = t.cadre_id" CADRE_SCOPE " AND t.tag = d.label) AS count"
                                        " FROM dict_items d WHERE d.type = 'expertise_tag' AND d.enabled = 1"
-                                       " ORDER BY d.sort, d.id");
+                                       " ORDER BY d.sort, d.id", sc);
     if (!s) return SX_EINTERNAL;
     store_scope_bind(s, sc);
     json_t *arr = NULL;
     int rc = db_all_json(s, &arr);
     if (rc) return rc;
     json_object_set_new(out, "by_tag", arr);
-    s = db_prepare(db, "SELECT c.unit_id, u.name AS unit_name, COUNT(*) AS count" CADRE_FROM CADRE_SCOPE
-                       " GROUP BY c.unit_id, u.name, u.path ORDER BY count DESC, u.path LIMIT 20");
+    s = store_prepare_scoped(db, "SELECT c.unit_id, u.name AS unit_name, COUNT(*) AS count" CADRE_FROM CADRE_SCOPE
+                       " GROUP BY c.unit_id, u.name, u.path ORDER BY count DESC, u.path LIMIT 20", sc);
     if (!s) return SX_EINTERNAL;
     store_scope_bind(s, sc);
     if ((rc = db_all_json(s, &arr))) return rc;
@@ -282,8 +282,8 @@ int st_cadre_stats(struct db *db, const struct scope *sc, json_t **out)
 {
     int rc = db_begin_read(db);
     if (rc) return rc;
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) AS total, COALESCE(SUM(c.is_leader), 0) AS leaders"
-                                       " FROM cadres c" CADRE_SCOPE);
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) AS total, COALESCE(SUM(c.is_leader), 0) AS leaders"
+                                       " FROM cadres c" CADRE_SCOPE, sc);
     if (!s) {
         rc = SX_EINTERNAL;
         goto fail;

@@ -75,8 +75,8 @@ int st_unit_count(struct db *db, int64_t *n)
 
 int st_unit_in_scope(struct db *db, const struct scope *sc, int64_t unit_id, int *ok)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM units u WHERE (" SCOPE_PRED("u.id", "0")
-                                       " OR (?5 = 1 AND u.id = ?8)) AND u.id = ?11");
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM units u WHERE (" SCOPE_PRED("u.id", "0")
+                                       " OR (?5 = 1 AND u.id = ?8)) AND u.id = ?11", sc);
     if (!s) return SX_EINTERNAL;
     store_scope_bind(s, sc);
     db_bind_int(s, 11, unit_id);

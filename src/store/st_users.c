@@ -84,14 +84,14 @@ int st_user_list(struct db *db, const struct scope *sc, const struct user_filter
     if (rc) return rc;
     int64_t now = (int64_t)time(NULL);
     /* ?11 (now) is only used by the columns; binding it unused is harmless. */
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*)" USER_FROM USER_WHERE);
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*)" USER_FROM USER_WHERE, sc);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, sc, f, pg, now);
     if ((rc = db_int(s, total))) return rc;
     char sql[4096];
     store_sql_order(sql, sizeof sql, "SELECT " USER_COLS USER_FROM USER_WHERE, order, pg->desc,
                     ", u.id LIMIT ?16 OFFSET ?17");
-    if (!(s = db_prepare(db, sql))) return SX_EINTERNAL;
+    if (!(s = store_prepare_scoped(db, sql, sc))) return SX_EINTERNAL;
     bind_filter(s, sc, f, pg, now);
     db_bind_int(s, 16, pg->page_size);
     db_bind_int(s, 17, (pg->page - 1) * pg->page_size);
@@ -104,8 +104,8 @@ int st_user_list(struct db *db, const struct scope *sc, const struct user_filter
 
 int st_user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 {
-    struct db_stmt *s = db_prepare(db, "SELECT " USER_COLS USER_FROM " WHERE " SCOPE_PRED("u.unit_id", "u.id")
-                                       " AND u.id = ?12");
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT " USER_COLS USER_FROM " WHERE " SCOPE_PRED("u.unit_id", "u.id")
+                                       " AND u.id = ?12", sc);
     if (!s) return SX_EINTERNAL;
     int64_t now = (int64_t)time(NULL);
     store_scope_bind(s, sc);

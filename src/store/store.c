@@ -88,6 +88,75 @@ void store_scope_bind(struct db_stmt *s, const struct scope *sc)
     db_bind_text(s, 10, sc->below_hi);
 }
 
+/* Appends text to buf (capacity n, current length *len); 0 on overflow. */
+static int append(char *buf, size_t n, size_t *len, const char *text, size_t tlen)
+{
+    if (*len + tlen >= n) return 0;
+    memcpy(buf + *len, text, tlen);
+    *len += tlen;
+    buf[*len] = 0;
+    return 1;
+}
+
+/* Writes the predicate for one marker "U O" (the text between "{{scope " and "}}"). */
+static int expand_one(char *buf, size_t n, size_t *len, const struct scope *sc, const char *u, size_t ulen,
+                      const char *o, size_t olen)
+{
+    const struct {
+        int want, on_owner;
+        const char *tail;
+    } branch[] = {
+        {sc->custom, 0,
+         " IN (SELECT rs.unit_id FROM role_scope_units rs WHERE (?7 = 0 AND rs.role_id IN"
+         " (SELECT ur.role_id FROM user_roles ur JOIN roles sr ON sr.id = ur.role_id"
+         " WHERE ur.user_id = ?6 AND sr.data_scope = 2)) OR rs.role_id = ?7)"},
+        {sc->own, 0, " = ?8"},
+        {sc->below, 0, " IN (SELECT su.id FROM units su WHERE su.path >= ?9 AND su.path < ?10)"},
+        {sc->self, 1, " = ?6"},
+    };
+    if (sc->all) return append(buf, n, len, "(?1 = 1)", 8);
+    int ok = append(buf, n, len, "(", 1), any = 0;
+    for (size_t i = 0; i < sizeof branch / sizeof branch[0]; i++) {
+        if (!branch[i].want) continue;
+        if (any) ok = ok && append(buf, n, len, " OR ", 4);
+        ok = ok && (branch[i].on_owner ? append(buf, n, len, o, olen) : append(buf, n, len, u, ulen));
+        ok = ok && append(buf, n, len, branch[i].tail, strlen(branch[i].tail));
+        any = 1;
+    }
+    if (!any) ok = ok && append(buf, n, len, "0 = 1", 5); /* no scope at all sees nothing */
+    return ok && append(buf, n, len, ")", 1);
+}
+
+struct db_stmt *store_prepare_scoped(struct db *db, const char *sql, const struct scope *sc)
+{
+    char buf[8192];
+    size_t len = 0;
+    buf[0] = 0;
+    const char *p = sql;
+    for (;;) {
+        const char *m = strstr(p, "{{scope ");
+        if (!m) {
+            if (!append(buf, sizeof buf, &len, p, strlen(p))) goto too_long;
+            break;
+        }
+        if (!append(buf, sizeof buf, &len, p, (size_t)(m - p))) goto too_long;
+        const char *u = m + 8, *sp = strchr(u, ' '), *end = strstr(u, "}}");
+        if (!sp || !end || sp > end) {
+            log_error("malformed scope marker in SQL: %s", sql);
+            return NULL;
+        }
+        if (!expand_one(buf, sizeof buf, &len, sc, u, (size_t)(sp - u), sp + 1, (size_t)(end - sp - 1)))
+            goto too_long;
+        p = end + 2;
+    }
+    struct db_stmt *s = db_prepare(db, buf);
+    if (s) store_scope_bind(s, sc);
+    return s;
+too_long:
+    log_error("scoped SQL too long: %s", sql);
+    return NULL;
+}
+
 void store_path_range(const char *path, char *lo, char *hi, size_t n)
 {
     /* Paths end in '/'; every descendant's path starts with it, and '0' sorts right after '/'. */

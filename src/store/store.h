@@ -35,18 +35,17 @@ struct audit_ctx {
     const char *ip;
 };
 
-/* The predicate text of a data scope over a row's unit column U and owner column O. It uses
- * parameters ?1..?10, so it must be the first parameterised text of its statement; the
- * statement's further plain '?' parameters are numbered from 11 on. */
-#define SCOPE_PRED(U, O)                                                                          \
-    "(?1 = 1"                                                                                     \
-    " OR (?2 = 1 AND " U " IN (SELECT rs.unit_id FROM role_scope_units rs WHERE"                  \
-    "  (?7 = 0 AND rs.role_id IN (SELECT ur.role_id FROM user_roles ur JOIN roles sr"              \
-    "   ON sr.id = ur.role_id WHERE ur.user_id = ?6 AND sr.data_scope = 2)) OR rs.role_id = ?7))"  \
-    " OR (?3 = 1 AND " U " = ?8)"                                                                 \
-    " OR (?4 = 1 AND " U " IN (SELECT su.id FROM units su WHERE su.path >= ?9 AND su.path < ?10))" \
-    " OR (?5 = 1 AND " O " = ?6))"
+/* The data-scope predicate over a row's unit column U and owner column O, as a marker that
+ * store_prepare_scoped() expands for the acting user's scope: only the branches that scope
+ * uses are written out (an "all" scope costs nothing, "own unit and below" becomes an indexed
+ * IN over the unit subtree). The branches use parameters ?1..?10, so statements number their
+ * own parameters from ?11 on. Column names are literals of the store, never input. */
+#define SCOPE_PRED(U, O) "{{scope " U " " O "}}"
 #define SCOPE_NPARAMS 10
+/* Expands SCOPE_PRED markers in sql for sc, prepares the statement (cached per expanded text)
+ * and binds the scope parameters. NULL on a programming error (logged). */
+struct db_stmt *store_prepare_scoped(struct db *db, const char *sql, const struct scope *sc);
+/* Binds ?1..?10 (store_prepare_scoped does this already). */
 void store_scope_bind(struct db_stmt *s, const struct scope *sc);
 /* Fills the path range of a unit subtree from its materialised path "/1/4/9/". */
 void store_path_range(const char *path, char *lo, char *hi, size_t n);

@@ -157,10 +157,9 @@ static void audit_tail_deleted(void **state)
 /* Cadre names visible under a scope, joined with ','. */
 static void visible(const struct scope *sc, char *out, size_t n)
 {
-    struct db_stmt *s = db_prepare(store_db(), "SELECT c.name FROM cadres c WHERE "
-                                               SCOPE_PRED("c.unit_id", "c.created_by") " ORDER BY c.name");
+    struct db_stmt *s = store_prepare_scoped(store_db(), "SELECT c.name FROM cadres c WHERE "
+                                             SCOPE_PRED("c.unit_id", "c.created_by") " ORDER BY c.name", sc);
     assert_non_null(s);
-    store_scope_bind(s, sc);
     out[0] = 0;
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
@@ -237,6 +236,15 @@ static void scope_predicate(void **state)
     memset(&sc, 0, sizeof sc);
     visible(&sc, got, sizeof got);
     assert_string_equal(got, "");
+    /* several roles combine with OR: own unit B, and A1 with everything below it */
+    memset(&sc, 0, sizeof sc);
+    sc.own = 1;
+    sc.below = 1;
+    sc.unit_id = b;
+    unit_path(a1, p, sizeof p);
+    store_path_range(p, sc.below_lo, sc.below_hi, sizeof sc.below_lo);
+    visible(&sc, got, sizeof got);
+    assert_string_equal(got, "a1,a11,b");
 }
 
 static void bulk_load_checks(void **state)
