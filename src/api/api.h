@@ -22,6 +22,8 @@ static inline int api_rc(struct req *r, int rc)
 }
 /* Adds ETag: "<version>" from obj's "version" and replies 200 (or status). */
 int api_reply_record(struct req *r, int status, json_t *obj);
+/* Replies with JSON text made by the store (takes ownership); an ETag when version > 0. */
+int api_reply_text(struct req *r, int status, char *json, int64_t version);
 /* {"items": items, "total": total, "page": .., "page_size": ..} */
 int api_reply_page(struct req *r, json_t *items, int64_t total, const struct paging *pg);
 /* "12" → object id text for the audit log (arena). */

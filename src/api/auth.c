@@ -2,6 +2,7 @@
 #include "api.h"
 #include "../domain/password.h"
 #include "../http/server.h"
+#include "../util/str.h"
 #include <sodium.h>
 #include <time.h>
 
@@ -83,6 +84,7 @@ static int login(struct req *r)
     auth_hash_secret(sid, sid_hash);
     if ((rc = st_login_ok(db, &a, u.id, sid_hash, csrf, r->ip))) return api_rc(r, rc);
     set_session_cookie(r, sid, -1);
+    str_copy(r->who.username, sizeof r->who.username, u.username); /* for the access log */
     sodium_memzero(sid, sizeof sid);
     uint64_t perms;
     struct scope sc;

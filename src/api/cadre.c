@@ -63,21 +63,21 @@ static int list(struct req *r)
     struct cadre_filter f;
     int rc;
     if ((rc = req_paging(r, &pg)) || (rc = read_filter(r, &f))) return rc;
-    json_t *items = NULL;
-    int64_t total;
-    if ((rc = st_cadre_list(req_db(r), &r->who.scope, &f, &pg, &items, &total)))
+    char *page = NULL;
+    if ((rc = st_cadre_list(req_db(r), &r->who.scope, &f, &pg, &page)))
         return rc == SX_EBADQUERY ? req_fail(r, rc, "sort", "不支持的排序字段") : api_rc(r, rc);
-    return api_reply_page(r, items, total, &pg);
+    return api_reply_text(r, 200, page, 0);
 }
 
 static int get(struct req *r)
 {
     int64_t id;
-    json_t *o;
     int rc = req_param_id(r, 0, &id);
     if (rc) return rc;
-    if ((rc = st_cadre_get(req_db(r), &r->who.scope, id, &o))) return api_rc(r, rc);
-    return api_reply_record(r, 200, o);
+    char *text;
+    int64_t version;
+    if ((rc = st_cadre_get_text(req_db(r), &r->who.scope, id, &text, &version))) return api_rc(r, rc);
+    return api_reply_text(r, 200, text, version);
 }
 
 static int create(struct req *r)
@@ -214,11 +214,8 @@ static int export_xlsx(struct req *r)
     const char *kw = req_query(r, "keyword");
     if (kw && utf8_len(kw) > 100) return req_fail(r, SX_EBADQUERY, "keyword", "关键词不能超过100个字符");
     /* Never cut an export short without saying so. */
-    struct paging one = {.page = 1, .page_size = 1, .keyword = kw};
-    json_t *probe = NULL;
     int64_t total = 0;
-    if ((rc = st_cadre_list(req_db(r), &r->who.scope, &f, &one, &probe, &total))) return api_rc(r, rc);
-    json_decref(probe);
+    if ((rc = st_cadre_count(req_db(r), &r->who.scope, &f, kw, &total))) return api_rc(r, rc);
     if (total > EXPORT_CAP)
         return req_fail(r, SX_EVALIDATION, NULL,
                         arena_printf(&r->arena, "符合条件的干部有%lld名，超过单次导出上限%d名，请缩小筛选范围",

@@ -11,6 +11,16 @@ int api_reply_record(struct req *r, int status, json_t *obj)
     return reply_json(r, status, obj);
 }
 
+int api_reply_text(struct req *r, int status, char *json, int64_t version)
+{
+    if (version > 0) {
+        char etag[32];
+        snprintf(etag, sizeof etag, "\"%lld\"", (long long)version);
+        req_add_header(r, "ETag", etag);
+    }
+    return reply_bytes(r, status, "application/json; charset=utf-8", json, strlen(json));
+}
+
 int api_reply_page(struct req *r, json_t *items, int64_t total, const struct paging *pg)
 {
     return reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",

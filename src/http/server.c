@@ -337,8 +337,9 @@ static struct MHD_Response *serve_static(struct req *r, unsigned *status)
         const char *ae = req_header(r, "Accept-Encoding");
         int gz = ae && strstr(ae, "gzip") && a->gzlen < a->len;
         *status = 200;
-        resp = MHD_create_response_from_buffer(gz ? a->gzlen : a->len,
-                                               (void *)(gz ? a->gz : a->data), MHD_RESPMEM_PERSISTENT);
+        r->resp_len = gz ? a->gzlen : a->len; /* for the access log */
+        resp = MHD_create_response_from_buffer(r->resp_len, (void *)(gz ? a->gz : a->data),
+                                               MHD_RESPMEM_PERSISTENT);
         if (gz) MHD_add_response_header(resp, "Content-Encoding", "gzip");
         MHD_add_response_header(resp, "Content-Type", a->ctype);
     }
@@ -367,7 +368,7 @@ static void access_log(struct req *r, unsigned status, size_t bytes)
                           "method", r->method_name, "path", r->path, "status", (int)status, "bytes",
                           (json_int_t)bytes, "ms", ms, "user", r->who.username[0] ? r->who.username : NULL);
     if (!o) return;
-    char *line = json_dumps(o, JSON_COMPACT);
+    char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(5));
     json_decref(o);
     if (line) log_access_line(line);
     free(line);

@@ -15,8 +15,17 @@ struct cadre_in {
     int is_leader;
     json_t *tags; /* array of strings; NULL on update: keep the current tags */
 };
+/* Cadre reads are the hottest path: SQLite writes the JSON itself (json_object), so the text
+ * goes to the client as it is. *out is malloc'd. */
+/* {"items":[..],"total":N,"page":P,"page_size":S} */
 int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filter *f, const struct paging *pg,
-                  json_t **items, int64_t *total);
+                  char **out);
+/* Rows matching the filter and keyword inside the scope. */
+int st_cadre_count(struct db *db, const struct scope *sc, const struct cadre_filter *f, const char *keyword,
+                   int64_t *total);
+/* One cadre as JSON text with its version (for the ETag). */
+int st_cadre_get_text(struct db *db, const struct scope *sc, int64_t id, char **out, int64_t *version);
+/* The same, decoded. */
 int st_cadre_get(struct db *db, const struct scope *sc, int64_t id, json_t **out);
 /* SX_EVALIDATION with *field "unit_id" (absent or outside the scope) or "tags" (not an enabled
  * expertise_tag label; *bad_tag names it, pointing into in->tags). */

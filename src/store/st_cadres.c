@@ -7,10 +7,12 @@
 #include <string.h>
 
 #define TAGS_ORDERED "(SELECT tag FROM cadre_tags t WHERE t.cadre_id = c.id ORDER BY t.rowid)"
-#define CADRE_COLS                                                                                \
-    "c.id, c.name, c.unit_id, u.name AS unit_name, c.title, c.is_leader AS is_leader__b,"         \
-    " (SELECT json_group_array(tag) FROM " TAGS_ORDERED ") AS tags__j, c.version, c.created_at,"  \
-    " c.updated_at"
+/* The one definition of a cadre's JSON form, written by SQLite. */
+#define CADRE_JSON                                                                                \
+    "json_object('id', c.id, 'name', c.name, 'unit_id', c.unit_id, 'unit_name', u.name, 'title', c.title," \
+    " 'is_leader', json(CASE WHEN c.is_leader THEN 'true' ELSE 'false' END),"                      \
+    " 'tags', (SELECT json_group_array(tag) FROM " TAGS_ORDERED "), 'version', c.version,"         \
+    " 'created_at', c.created_at, 'updated_at', c.updated_at)"
 #define CADRE_FROM " FROM cadres c JOIN units u ON u.id = c.unit_id"
 #define CADRE_SCOPE " WHERE " SCOPE_PRED("c.unit_id", "c.created_by")
 #define CADRE_WHERE                                                                               \
@@ -33,36 +35,73 @@ static void bind_filter(struct db_stmt *s, const struct scope *sc, const struct 
     db_bind_text(s, 14, kw && *kw ? kw : NULL);
 }
 
+int st_cadre_count(struct db *db, const struct scope *sc, const struct cadre_filter *f, const char *keyword,
+                   int64_t *total)
+{
+    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE, sc);
+    if (!s) return SX_EINTERNAL;
+    bind_filter(s, sc, f, keyword);
+    return db_int(s, total);
+}
+
+/* First column of the single row as malloc'd text (SX_ENOTFOUND without a row); second
+ * column into *second when not NULL. */
+static int one_text(struct db_stmt *s, char **out, int64_t *second)
+{
+    int rc = db_step(s);
+    *out = NULL;
+    if (rc == DB_ROW) {
+        const char *t = db_col_text(s, 0);
+        *out = strdup(t ? t : "null");
+        if (second) *second = db_col_int(s, 1);
+    }
+    db_reset(s);
+    if (rc == DB_ROW) return *out ? SX_OK : SX_EINTERNAL;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
 int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filter *f, const struct paging *pg,
-                  json_t **items, int64_t *total)
+                  char **out)
 {
     const char *order;
     int rc = store_order_by(sorts, pg, "c.unit_id", &order);
     if (rc) return rc;
-    struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE, sc);
-    if (!s) return SX_EINTERNAL;
-    bind_filter(s, sc, f, pg->keyword);
-    if ((rc = db_int(s, total))) return rc;
+    int64_t total;
+    if ((rc = st_cadre_count(db, sc, f, pg->keyword, &total))) return rc;
+    /* The page is one JSON document from SQLite; json_group_array keeps the subquery's order. */
     char sql[4096];
-    store_sql_order(sql, sizeof sql, "SELECT " CADRE_COLS CADRE_FROM CADRE_WHERE, order, pg->desc,
-                    ", c.id LIMIT ?15 OFFSET ?16");
-    s = store_prepare_scoped(db, sql, sc);
+    store_sql_order(sql, sizeof sql,
+                    "SELECT json_object('items', (SELECT json_group_array(json(j)) FROM (SELECT " CADRE_JSON
+                    " AS j" CADRE_FROM CADRE_WHERE,
+                    order, pg->desc, ", c.id LIMIT ?15 OFFSET ?16)), 'total', ?17, 'page', ?18, 'page_size', ?15)");
+    struct db_stmt *s = store_prepare_scoped(db, sql, sc);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, sc, f, pg->keyword);
     db_bind_int(s, 15, pg->page_size);
     db_bind_int(s, 16, (pg->page - 1) * pg->page_size);
-    return db_all_json(s, items);
+    db_bind_int(s, 17, total);
+    db_bind_int(s, 18, pg->page);
+    return one_text(s, out, NULL);
+}
+
+int st_cadre_get_text(struct db *db, const struct scope *sc, int64_t id, char **out, int64_t *version)
+{
+    struct db_stmt *s =
+        store_prepare_scoped(db, "SELECT " CADRE_JSON ", c.version" CADRE_FROM CADRE_SCOPE " AND c.id = ?11", sc);
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 11, id);
+    return one_text(s, out, version);
 }
 
 int st_cadre_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 {
-    struct db_stmt *s = store_prepare_scoped(db, "SELECT " CADRE_COLS CADRE_FROM CADRE_SCOPE " AND c.id = ?11", sc);
-    if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
-    db_bind_int(s, 11, id);
-    int rc = db_one_json(s, out);
-    if (!rc && !*out) rc = SX_ENOTFOUND;
-    return rc;
+    char *text;
+    int64_t version;
+    int rc = st_cadre_get_text(db, sc, id, &text, &version);
+    if (rc) return rc;
+    *out = json_loads(text, 0, NULL);
+    free(text);
+    return *out ? SX_OK : SX_EINTERNAL;
 }
 
 /* Current version and unit of a cadre inside the scope; SX_ENOTFOUND outside it. */
