@@ -3,7 +3,8 @@
 # Generates a dataset (demo data + N extra cadres imported from a generated CSV), then drives
 #   1. nginx serving a 1 KiB static file (the yardstick),
 #   2. an authenticated read of one record (GET /api/v1/cadres/{id}, session cookie),
-#   3. an authenticated list query (GET /api/v1/cadres?page=1&page_size=20&keyword=...),
+#   3. an authenticated list page (GET /api/v1/cadres?page=1&page_size=20, with its total),
+#   4. a keyword search over the same list (a scan: LIKE '%...%' over every cadre),
 # with wrk, and prints throughput, latency percentiles and the ratio to nginx.
 set -eu
 cd "$(dirname "$0")/.."
@@ -81,8 +82,10 @@ run() { # slug label url [cookie]
 echo "== wrk: $THREADS threads, $CONN connections, ${DUR}s each, $(nproc) cores"
 run nginx "nginx static 1KiB" "http://127.0.0.1:$NP/1k.txt"
 run read "sixia GET /cadres/{id}" "http://127.0.0.1:$SP/api/v1/cadres/$cid" "$sid"
-run list "sixia GET /cadres (list)" "http://127.0.0.1:$SP/api/v1/cadres?page=1&page_size=20&keyword=%E7%8E%8B" "$sid"
+run list "sixia GET /cadres (list)" "http://127.0.0.1:$SP/api/v1/cadres?page=1&page_size=20" "$sid"
+run search "sixia GET /cadres?keyword=" "http://127.0.0.1:$SP/api/v1/cadres?page=1&page_size=20&keyword=%E7%8E%8B" "$sid"
 nginx -c "$out/nginx.conf" -s stop || true
 ng=$(cat "$out/nginx.rps")
 awk -v a="$(cat "$out/read.rps")" -v b="$ng" 'BEGIN{printf "ratio authenticated read / nginx: %.2fx\n", a/b}'
-awk -v a="$(cat "$out/list.rps")" -v b="$ng" 'BEGIN{printf "ratio list query / nginx:         %.2fx\n", a/b}'
+awk -v a="$(cat "$out/list.rps")" -v b="$ng" 'BEGIN{printf "ratio list page / nginx:          %.2fx\n", a/b}'
+awk -v a="$(cat "$out/search.rps")" -v b="$ng" 'BEGIN{printf "ratio keyword search / nginx:     %.3fx\n", a/b}'
