@@ -79,7 +79,7 @@ int st_audit(struct db *db, const struct audit_ctx *a, const char *action, const
     " AND (?3 IS NULL OR result = ?3) AND (?4 IS NULL OR object_type = ?4)"                       \
     " AND (?5 IS NULL OR ts >= ?5) AND (?6 IS NULL OR ts < ?6)"                                   \
     " AND (?7 = 0 OR action IN ('auth.login', 'auth.logout', 'auth.login_failed'))"               \
-    " AND (?8 IS NULL OR details LIKE '%' || ?8 || '%' OR object_id = ?8)"
+    " AND (?8 IS NULL OR " LIKE_CONTAINS("details", "?8") " OR object_id = ?8)"
 
 static void bind_filter(struct db_stmt *s, const struct audit_filter *f, const struct paging *pg)
 {

@@ -19,7 +19,7 @@
     CADRE_SCOPE " AND (?11 = 0 OR c.unit_id = ?11)"                                               \
     " AND (?12 IS NULL OR EXISTS (SELECT 1 FROM cadre_tags ft WHERE ft.cadre_id = c.id AND ft.tag = ?12))" \
     " AND (?13 < 0 OR c.is_leader = ?13)"                                                         \
-    " AND (?14 IS NULL OR c.name LIKE '%' || ?14 || '%' OR c.title LIKE '%' || ?14 || '%')"
+    " AND (?14 IS NULL OR " LIKE_CONTAINS("c.name", "?14") " OR " LIKE_CONTAINS("c.title", "?14") ")"
 
 static const struct sort_col sorts[] = {
     {"name", "c.name"},   {"unit_id", "c.unit_id"},       {"unit_name", "u.name"},         {"unit", "u.path"},

@@ -11,7 +11,7 @@
 #define REGION_FROM " FROM regions r LEFT JOIN regions p ON p.id = r.parent_id"
 #define REGION_WHERE                                                                              \
     " WHERE (?1 < 0 OR (?1 = 0 AND r.parent_id IS NULL) OR r.parent_id = ?1) AND (?2 = 0 OR r.level = ?2)" \
-    " AND (?3 IS NULL OR r.name LIKE '%' || ?3 || '%' OR r.code LIKE ?3 || '%')"
+    " AND (?3 IS NULL OR " LIKE_CONTAINS("r.name", "?3") " OR " LIKE_PREFIX("r.code", "?3") ")"
 
 static const struct sort_col sorts[] = {
     {"code", "r.code"}, {"name", "r.name"}, {"level", "r.level"}, {"sort", "r.sort"}, {"id", "r.id"}, {NULL, NULL}};

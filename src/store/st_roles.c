@@ -16,7 +16,7 @@
     "  AS scope_unit_ids__j,"                                                                     \
     " (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = r.id) AS user_count,"                  \
     " r.version, r.created_at, r.updated_at"
-#define ROLE_WHERE " WHERE (?1 IS NULL OR r.code LIKE '%' || ?1 || '%' OR r.name LIKE '%' || ?1 || '%')"
+#define ROLE_WHERE " WHERE (?1 IS NULL OR " LIKE_CONTAINS("r.code", "?1") " OR " LIKE_CONTAINS("r.name", "?1") ")"
 
 static const struct sort_col sorts[] = {
     {"id", "r.id"}, {"code", "r.code"}, {"name", "r.name"}, {"data_scope", "r.data_scope"}, {NULL, NULL}};

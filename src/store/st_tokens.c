@@ -13,7 +13,7 @@
     "t.id, t.name, t.user_id, u.username, t.role_id, r.name AS role_name, t.prefix, t.created_at,"  \
     " t.expires_at, t.revoked_at, t.last_used_at"
 #define TOKEN_FROM " FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN roles r ON r.id = t.role_id"
-#define TOKEN_WHERE " WHERE (?1 IS NULL OR t.name LIKE '%' || ?1 || '%' OR u.username LIKE '%' || ?1 || '%')"
+#define TOKEN_WHERE " WHERE (?1 IS NULL OR " LIKE_CONTAINS("t.name", "?1") " OR " LIKE_CONTAINS("u.username", "?1") ")"
 
 static const struct sort_col sorts[] = {{"id", "t.id"},
                                         {"name", "t.name"},

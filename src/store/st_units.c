@@ -14,7 +14,7 @@
 #define UNIT_WHERE                                                                                \
     " WHERE (?1 < 0 OR (?1 = 0 AND u.parent_id IS NULL) OR u.parent_id = ?1)"                    \
     " AND (?2 = 0 OR u.region_id = ?2) AND (?3 IS NULL OR u.kind = ?3)"                          \
-    " AND (?4 IS NULL OR u.name LIKE '%' || ?4 || '%' OR u.code LIKE ?4 || '%')"
+    " AND (?4 IS NULL OR " LIKE_CONTAINS("u.name", "?4") " OR " LIKE_PREFIX("u.code", "?4") ")"
 
 static const struct sort_col sorts[] = {{"code", "u.code"}, {"name", "u.name"}, {"kind", "u.kind"},
                                         {"sort", "u.sort"}, {"id", "u.id"},     {"region_id", "u.region_id"},

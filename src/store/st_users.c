@@ -20,7 +20,7 @@
     " WHERE " SCOPE_PRED("u.unit_id", "u.id") " AND (?12 = 0 OR u.unit_id = ?12)"                  \
     " AND (?13 IS NULL OR u.status = ?13)"                                                        \
     " AND (?14 = 0 OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role_id = ?14))" \
-    " AND (?15 IS NULL OR u.username LIKE '%' || ?15 || '%' OR u.display_name LIKE '%' || ?15 || '%')"
+    " AND (?15 IS NULL OR " LIKE_CONTAINS("u.username", "?15") " OR " LIKE_CONTAINS("u.display_name", "?15") ")"
 
 static const struct sort_col sorts[] = {
     {"id", "u.id"},           {"username", "u.username"},   {"display_name", "u.display_name"},

@@ -59,6 +59,13 @@ const char *store_path(void);
 int store_migrate(struct db *db, int *schema_version);
 int store_schema_version(struct db *db, int64_t *v);
 
+/* SQL text: col contains the bound text p literally (its % _ \ are not wildcards). */
+#define LIKE_CONTAINS(col, p)                                                                     \
+    col " LIKE '%' || replace(replace(replace(" p ", '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\'"
+/* SQL text: col starts with the bound text p literally. */
+#define LIKE_PREFIX(col, p)                                                                       \
+    col " LIKE replace(replace(replace(" p ", '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\'"
+
 /* ---- settings (security policy etc.) ---- */
 struct security_policy {
     int64_t password_min_length, password_max_age_days, lockout_threshold, lockout_minutes,

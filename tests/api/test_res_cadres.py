@@ -216,3 +216,14 @@ def test_write_permission(server, unit):
     r = planner.post(P, json={"name": "规划督查建", "unit_id": unit, "tags": ["规划建设"]})
     assert r.status_code == 201, r.text
     assert planner.delete(f"{P}/{r.json()['id']}").status_code == 204
+
+
+def test_keyword_wildcards_are_literal(admin, unit):
+    """% _ and \\ in a keyword match themselves, not any text."""
+    plain = new_cadre(admin, name="关键字甲", unit_id=unit)["id"]
+    marked = new_cadre(admin, name="关键_字%乙\\", unit_id=unit)["id"]
+    for kw, expect in (("_", {marked}), ("%", {marked}), ("\\", {marked}), ("关键", {plain, marked}),
+                       ("_字%", {marked}), ("关%", set())):
+        r = admin.get("/api/v1/cadres", params={"keyword": kw, "page_size": 200})
+        assert r.status_code == 200
+        assert {c["id"] for c in r.json()["items"]} == expect, kw
