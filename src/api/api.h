@@ -15,9 +15,11 @@ extern const struct route health_routes[], auth_routes[], region_routes[], unit_
     cadre_routes[], dict_routes[], user_routes[], role_routes[], token_routes[], audit_routes[],
     settings_routes[], stats_routes[];
 
-/* Fails the request with rc unless it is 0; for store results. */
+/* Fails the request with rc unless it is 0; for store results. A store's SX_EBADQUERY means
+ * a sort field outside its whitelist. */
 static inline int api_rc(struct req *r, int rc)
 {
+    if (rc == SX_EBADQUERY && !r->err_field) return req_fail(r, rc, "sort", "不支持的排序字段");
     return rc ? req_fail(r, rc, r->err_field, r->err_msg) : 0;
 }
 /* Adds ETag: "<version>" from obj's "version" and replies 200 (or status). */

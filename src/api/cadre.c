@@ -65,7 +65,7 @@ static int list(struct req *r)
     if ((rc = req_paging(r, &pg)) || (rc = read_filter(r, &f))) return rc;
     char *page = NULL;
     if ((rc = st_cadre_list(req_db(r), &r->who.scope, &f, &pg, &page)))
-        return rc == SX_EBADQUERY ? req_fail(r, rc, "sort", "不支持的排序字段") : api_rc(r, rc);
+        return api_rc(r, rc);
     return api_reply_text(r, 200, page, 0);
 }
 

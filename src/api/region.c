@@ -53,7 +53,7 @@ static int list(struct req *r)
         return rc;
     int64_t total;
     if ((rc = st_region_list(db, &f, &pg, &items, &total)))
-        return rc == SX_EBADQUERY ? req_fail(r, rc, "sort", "不支持的排序字段") : api_rc(r, rc);
+        return api_rc(r, rc);
     return api_reply_page(r, items, total, &pg);
 }
 

@@ -80,7 +80,7 @@ static int list(struct req *r)
         return req_fail(r, SX_EBADQUERY, "kind", "单位类型必须是 government、department、office 或 township");
     int64_t total;
     if ((rc = st_unit_list(db, &f, &pg, &items, &total)))
-        return rc == SX_EBADQUERY ? req_fail(r, rc, "sort", "不支持的排序字段") : api_rc(r, rc);
+        return api_rc(r, rc);
     return api_reply_page(r, items, total, &pg);
 }
 

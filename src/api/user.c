@@ -46,7 +46,7 @@ static int list(struct req *r)
     json_t *items;
     int64_t total;
     if ((rc = st_user_list(req_db(r), &r->who.scope, &f, &pg, &items, &total)))
-        return rc == SX_EBADQUERY ? req_fail(r, rc, "sort", "不支持的排序字段") : api_rc(r, rc);
+        return api_rc(r, rc);
     return api_reply_page(r, items, total, &pg);
 }
 
