@@ -390,10 +390,13 @@ static enum MHD_Result respond(struct req *r)
         /* A reading request sees one snapshot from authentication to answer (a list and its
          * total agree), and pays for the database read lock once. A write inside it (session
          * touch, export audit) ends the snapshot first (db_sqlite.c). */
-        struct db *db = (r->method == M_GET || r->method == M_HEAD) ? store_db() : NULL;
-        if (db && db_begin_read(db)) db = NULL;
+        struct db *db = store_db();
+        if (db && db_request_begin(db, r->method == M_GET || r->method == M_HEAD)) {
+            db_request_end(db);
+            db = NULL;
+        }
         int rc = serve_api(r);
-        if (db) db_commit(db);
+        if (db) db_request_end(db);
         if (rc || !r->responded) {
             if (!rc) req_fail(r, SX_EINTERNAL, NULL, NULL);
             error_body(r);
@@ -681,6 +684,7 @@ int server_run(const struct server_opts *o)
              cert ? "https" : "http");
     fflush(stderr);
 
+    store_janitor_start();
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: shutting down", sig);
@@ -688,6 +692,7 @@ int server_run(const struct server_opts *o)
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
+    store_janitor_stop();
     /* The worker threads drop the quiesced socket from their epoll sets lazily: close it only
      * once they are gone. */
     if (ls != MHD_INVALID_SOCKET) close(ls);

@@ -47,6 +47,13 @@ struct db_driver {
     const char *(*errmsg)(struct db *db);
     /* Changes whenever another connection (or process) has committed since the last call. */
     int64_t (*data_version)(struct db *db);
+    /* Brackets one HTTP request on this connection (server.c). A reading request gets a
+     * snapshot, possibly one kept from the previous reading request when nothing has been
+     * committed since and it is young; request_end may keep it open. */
+    int (*request_begin)(struct db *db, int reading);
+    void (*request_end)(struct db *db);
+    /* Called from another thread (store_janitor): drops a kept snapshot that got too old. */
+    void (*release_idle)(struct db *db);
 };
 
 /* Every driver's connection and statement start with these. */
@@ -85,6 +92,8 @@ uint64_t db_write_generation(void);
 /* Drivers call this after every commit (or failed commit) of a write transaction. */
 void db_note_write_commit(void);
 int64_t db_data_version(struct db *db);
+static inline int db_request_begin(struct db *db, int reading) { return db->drv->request_begin(db, reading); }
+static inline void db_request_end(struct db *db) { db->drv->request_end(db); }
 void db_rollback(struct db *db);
 
 /* The current row as a JSON object keyed by column name. A column alias ending in "__b"

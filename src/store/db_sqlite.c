@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #define CACHE_SLOTS 1024
 
@@ -25,6 +27,19 @@ struct sqlite_db {
     sqlite3 *h;
     int holds_write;
     int read_depth; /* nesting of read transactions; 0 when none is open */
+    /* A reading request's snapshot may be kept open after the request (held) and reused by the
+     * next one on this connection: no read-lock traffic per request. It is dropped when this
+     * process commits anything (write generation), before a write, and by store_janitor()
+     * once older than SNAPSHOT_MAX_MS, so other processes' commits are seen that soon and WAL
+     * checkpoints are never held up longer. mu guards the connection against the janitor. */
+    pthread_mutex_t mu;
+    int held;
+    int64_t snap_started_ms;
+    uint64_t snap_gen;
+    /* Size and modification time of the WAL file when the snapshot began: every commit, from
+     * any process, appends to it, so a change means the snapshot may be behind. */
+    int64_t snap_wal_size, snap_wal_mtime_ns;
+    char *wal_path;
     struct sq_stmt *cache[CACHE_SLOTS];
 };
 
@@ -75,6 +90,7 @@ static int s_open(const char *dsn, struct db **out)
     struct sqlite_db *d = calloc(1, sizeof *d);
     if (!d) return SX_EINTERNAL;
     d->base.drv = &db_sqlite_driver;
+    pthread_mutex_init(&d->mu, NULL);
     int rc = sqlite3_open_v2(dsn, &d->h,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -96,6 +112,8 @@ static int s_open(const char *dsn, struct db **out)
         free(d);
         return SX_EINTERNAL;
     }
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(d->h, "main"));
+    d->wal_path = wal && *wal ? strdup(wal) : NULL;
     *out = &d->base;
     return SX_OK;
 }
@@ -117,6 +135,8 @@ static void s_close(struct db *db)
         pthread_mutex_unlock(&write_mutex);
     }
     sqlite3_close(d->h);
+    pthread_mutex_destroy(&d->mu);
+    free(d->wal_path);
     free(d);
 }
 
@@ -217,11 +237,12 @@ static int run_cached(struct db *db, const char *sql)
 static int s_begin_write(struct db *db)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
-    if (d->read_depth) {
+    if (d->read_depth || d->held) {
         /* Leave the read snapshot: BEGIN IMMEDIATE cannot start inside it, and the write must
          * see the latest data anyway. Enclosing read "commits" become no-ops. */
         run_cached(db, "COMMIT");
         d->read_depth = 0;
+        d->held = 0;
     }
     pthread_mutex_lock(&write_mutex);
     int rc = s_exec(db, "BEGIN IMMEDIATE");
@@ -336,6 +357,81 @@ static int s_integrity(struct db *db, char *msg, size_t len)
     return bad ? SX_EINTERNAL : SX_OK;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define SNAPSHOT_MAX_MS 20
+
+/* WAL file identity for change detection; 0/0 when it does not exist (yet). */
+static void wal_stamp(struct sqlite_db *d, int64_t *size, int64_t *mtime_ns)
+{
+    struct stat st;
+    *size = *mtime_ns = 0;
+    if (d->wal_path && stat(d->wal_path, &st) == 0) {
+        *size = (int64_t)st.st_size;
+        *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    }
+}
+
+static void drop_held(struct sqlite_db *d)
+{
+    if (d->held) {
+        run_cached(&d->base, "COMMIT");
+        d->held = 0;
+        d->read_depth = 0;
+    }
+}
+
+static int s_request_begin(struct db *db, int reading)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    pthread_mutex_lock(&d->mu);
+    if (d->held) {
+        int64_t size, mtime;
+        if (reading && d->snap_gen == db_write_generation() && now_ms() - d->snap_started_ms < SNAPSHOT_MAX_MS) {
+            wal_stamp(d, &size, &mtime);
+            if (size == d->snap_wal_size && mtime == d->snap_wal_mtime_ns) {
+                d->held = 0;
+                d->read_depth = 1; /* the open transaction is this request's snapshot */
+                return SX_OK;
+            }
+        }
+        drop_held(d);
+    }
+    if (!reading) return SX_OK;
+    /* Stamped before the snapshot starts: a commit in between only causes an early refresh. */
+    d->snap_gen = db_write_generation();
+    d->snap_started_ms = now_ms();
+    wal_stamp(d, &d->snap_wal_size, &d->snap_wal_mtime_ns);
+    return s_begin_read(db);
+}
+
+static void s_request_end(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    /* Still inside the request's own read transaction (nothing wrote): keep it for the next. */
+    if (d->read_depth == 1 && !d->holds_write) {
+        d->held = 1;
+        d->read_depth = 0;
+    } else if (d->read_depth) {
+        d->read_depth = 1;
+        s_commit(db);
+    }
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void s_release_idle(struct db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    if (pthread_mutex_trylock(&d->mu) != 0) return; /* busy serving: it refreshes itself */
+    if (d->held && now_ms() - d->snap_started_ms >= SNAPSHOT_MAX_MS) drop_held(d);
+    pthread_mutex_unlock(&d->mu);
+}
+
 static const char *s_errmsg(struct db *db) { return sqlite3_errmsg(((struct sqlite_db *)db)->h); }
 
 static int64_t s_data_version(struct db *db)
@@ -374,4 +470,7 @@ const struct db_driver db_sqlite_driver = {
     .integrity = s_integrity,
     .errmsg = s_errmsg,
     .data_version = s_data_version,
+    .request_begin = s_request_begin,
+    .request_end = s_request_end,
+    .release_idle = s_release_idle,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char *db_path;
 static _Thread_local struct db *thread_db;
@@ -53,9 +54,41 @@ void store_thread_close(void)
     thread_db = NULL;
 }
 
+/* ---- the janitor: drops read snapshots kept by idle worker connections ---- */
+static pthread_t janitor;
+static _Atomic int janitor_running;
+
+static void *janitor_main(void *arg)
+{
+    (void)arg;
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    while (janitor_running) {
+        nanosleep(&tick, NULL);
+        pthread_mutex_lock(&conns_mu);
+        for (size_t i = 0; i < nconns; i++) conns[i]->drv->release_idle(conns[i]);
+        pthread_mutex_unlock(&conns_mu);
+    }
+    return NULL;
+}
+
+void store_janitor_start(void)
+{
+    if (janitor_running) return;
+    janitor_running = 1;
+    if (pthread_create(&janitor, NULL, janitor_main, NULL) != 0) janitor_running = 0;
+}
+
+void store_janitor_stop(void)
+{
+    if (!janitor_running) return;
+    janitor_running = 0;
+    pthread_join(janitor, NULL);
+}
+
 /* Call only when no other thread uses the store any more. */
 void store_close(void)
 {
+    store_janitor_stop();
     pthread_mutex_lock(&conns_mu);
     for (size_t i = 0; i < nconns; i++) db_close(conns[i]);
     free(conns);

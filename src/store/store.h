@@ -55,6 +55,10 @@ int store_open(const char *path);
 struct db *store_db(void);
 void store_thread_close(void);
 void store_close(void);
+/* A background thread that drops read snapshots kept open by idle connections (the server
+ * keeps a reading request's snapshot for the next one, see db.h). */
+void store_janitor_start(void);
+void store_janitor_stop(void);
 const char *store_path(void);
 int store_migrate(struct db *db, int *schema_version);
 int store_schema_version(struct db *db, int64_t *v);
