@@ -47,6 +47,7 @@ build/rel/%.o: src/%.c
 	$(CC) $(REL_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 build/rel/assets.o: build/assets.c
 	$(CC) $(REL_CFLAGS) -c $< -o $@
+build/rel/store/holidays_data.o build/asan/store/holidays_data.o: data/holidays.csv
 build/sixia: $(REL_OBJ)
 	$(CC) $(REL_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 

@@ -69,6 +69,15 @@ schemas = {
     "SecurityPolicy": obj({"password_min_length": I, "password_max_age_days": I, "lockout_threshold": I, "lockout_minutes": I,
                            "session_idle_minutes": I, "audit_retention_days": I, "version": I}),
     "Overview": obj({"regions": I, "units": I, "cadres": I, "users": I}),
+    "Holiday": obj({"day": {"type": "string", "format": "date"}, "kind": {"type": "string", "enum": ["holiday", "workday"]},
+                    "name": S, "weekday": {"type": "integer", "minimum": 1, "maximum": 7}, "version": I,
+                    "created_at": T, "updated_at": T}),
+    "HolidayInput": obj({"day": {"type": "string", "format": "date"}, "kind": {"type": "string", "enum": ["holiday", "workday"]},
+                         "name": {"type": "string", "maxLength": 30}, "version": I}, ["kind"]),
+    "HolidayList": obj({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Holiday"}}, "years": IDS}),
+    "DeadlinePreview": obj({"step": S, "step_label": S, "start": {"type": "string", "format": "date"},
+                            "due": {"type": "string", "format": "date"}, "working": B, "days": I,
+                            "warning": {"type": "string", "nullable": True}}),
 }
 
 def ref(name):
@@ -135,10 +144,15 @@ E = [
     ("get", "/api/v1/settings/security", "security:read", "安全策略", None, 200, ref("SecurityPolicy"), []),
     ("put", "/api/v1/settings/security", "security:write", "修改安全策略", "SecurityPolicy", 200, ref("SecurityPolicy"), []),
     ("get", "/api/v1/stats/overview", "authenticated", "首页概况（受数据范围限制）", None, 200, ref("Overview"), []),
+    ("get", "/api/v1/holidays", "dict:read", "工作日历（节假日与调休上班日）", None, 200, ref("HolidayList"), ["year"]),
+    ("post", "/api/v1/holidays", "dict:write", "新增节假日或调休上班日（day 必填）", "HolidayInput", 201, ref("Holiday"), []),
+    ("put", "/api/v1/holidays/{day}", "dict:write", "修改节假日或调休上班日", "HolidayInput", 200, ref("Holiday"), []),
+    ("delete", "/api/v1/holidays/{day}", "dict:write", "删除节假日或调休上班日", None, 204, None, []),
+    ("get", "/api/v1/deadlines/preview", "authenticated", "法定期限试算（按工作日历）", None, 200, ref("DeadlinePreview"), ["step", "start"]),
 ]
 
 def param(name, where="query"):
-    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id") else "string"
+    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year") else "string"
     return {"name": name, "in": where, "required": where == "path", "schema": {"type": t}}
 
 paths = {}

@@ -143,11 +143,22 @@ static const char m001[] =
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;";
 
+/* The working-day calendar (issue 3): public holidays (rest days) and make-up working days
+ * (调休上班, always a Saturday or Sunday). Seeded from data/holidays.csv by st_bootstrap. */
+static const char m002[] =
+    "CREATE TABLE holidays ("
+    " day TEXT PRIMARY KEY," /* YYYY-MM-DD */
+    " kind TEXT NOT NULL CHECK (kind IN ('holiday','workday')),"
+    " name TEXT NOT NULL DEFAULT '',"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL);";
+
 static const struct {
     int version;
     const char *sql;
 } migrations[] = {
     {1, m001},
+    {2, m002},
 };
 
 int store_migrate(struct db *db, int *schema_version)

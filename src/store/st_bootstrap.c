@@ -89,7 +89,8 @@ int st_bootstrap(struct db *db)
             if ((rc = db_run(s))) return rc;
         }
     }
-    return SX_OK;
+    /* The shipped working-day calendar, once (administrators own the table afterwards). */
+    return st_holidays_seed(db);
 }
 
 int st_bootstrap_root(struct db *db, int64_t *region_id, int64_t *unit_id)

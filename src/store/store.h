@@ -202,4 +202,5 @@ int st_user_insert(struct db *db, const char *username, const char *display_name
 #include "st_role.h"
 #include "st_token.h"
 #include "st_demo.h"
+#include "st_holiday.h"
 #endif

@@ -7,7 +7,8 @@ export const MENU = [
       { path: '/base/regions', title: '行政区划', icon: 'Location', perm: 'region:read' },
       { path: '/base/units', title: '单位管理', icon: 'OfficeBuilding', perm: 'unit:read' },
       { path: '/base/cadres', title: '干部管理', icon: 'Avatar', perm: 'cadre:read' },
-      { path: '/base/dicts', title: '数据字典', icon: 'Collection', perm: 'dict:read' }
+      { path: '/base/dicts', title: '数据字典', icon: 'Collection', perm: 'dict:read' },
+      { path: '/base/holidays', title: '节假日安排', icon: 'Calendar', perm: 'dict:read' }
     ]
   },
   {

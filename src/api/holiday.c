@@ -1,0 +1,161 @@
+/* /api/v1/holidays: the working-day calendar (public holidays and 调休上班 days), and
+ * /api/v1/deadlines/preview: a statutory deadline computed with it. */
+#include "api.h"
+#include "../domain/deadline.h"
+#include <stdlib.h>
+
+static const struct jv_field holiday_spec[] = {
+    {"day", "日期", JV_STR, 1, 1, 10},
+    {"kind", "类型", JV_STR, 1, 1, 16},
+    {"name", "名称", JV_STR, 0, 0, 30},
+    {"version", "版本号", JV_INT, 0, 1, INT64_MAX},
+};
+/* PUT names the day in the path. */
+static const struct jv_field holiday_put_spec[] = {
+    {"kind", "类型", JV_STR, 1, 1, 16},
+    {"name", "名称", JV_STR, 0, 0, 30},
+    {"version", "版本号", JV_INT, 0, 1, INT64_MAX},
+};
+
+/* 1 when s is a real date written exactly YYYY-MM-DD. */
+static int canonical_day(const char *s, cal_day *day)
+{
+    char back[11];
+    if (!s || strlen(s) != 10 || day_parse(s, 10, day)) return 0;
+    day_format(*day, back);
+    return !strcmp(back, s);
+}
+
+/* kind and name of the body, checked against day (the calendar.c rules). */
+static int read_in(struct req *r, cal_day day, struct holiday_in *in)
+{
+    in->kind = jv_str(r->json, "kind", "");
+    in->name = jv_str(r->json, "name", "");
+    if (strcmp(in->kind, "holiday") && strcmp(in->kind, "workday"))
+        return req_fail(r, SX_EVALIDATION, "kind", "类型无效，应为 holiday（假日）或 workday（调休上班）");
+    if (!strcmp(in->kind, "workday") && day_weekday(day) <= 5)
+        return req_fail(r, SX_EVALIDATION, "day", "调休上班日应为周六或周日（周一至周五本来就是工作日）");
+    return SX_OK;
+}
+
+static int fail(struct req *r, int rc)
+{
+    if (rc == SX_EDUPLICATE) return req_fail(r, rc, "day", "该日期已在工作日历中");
+    if (rc == SX_ENOTFOUND) return req_fail(r, rc, NULL, "工作日历中没有该日期");
+    if (rc == SX_ETOOLARGE)
+        return req_fail(r, SX_EVALIDATION, "day", "工作日历条目过多（最多1024条），请先删除不再需要的年份");
+    return req_fail(r, rc, NULL, NULL);
+}
+
+static int list(struct req *r)
+{
+    int64_t year;
+    int rc = req_query_int(r, "year", 0, CAL_YEAR_MIN, CAL_YEAR_MAX, &year);
+    if (rc) return rc;
+    json_t *items = NULL, *years = NULL;
+    struct db *db = req_db(r);
+    if ((rc = st_holiday_list(db, year, &items))) return api_rc(r, rc);
+    if ((rc = st_holiday_years(db, &years))) {
+        json_decref(items);
+        return api_rc(r, rc);
+    }
+    return reply_json(r, 200, json_pack("{s:o,s:o}", "items", items, "years", years));
+}
+
+static int create(struct req *r)
+{
+    int rc = req_check_body(r, holiday_spec, NELEM(holiday_spec));
+    if (rc) return rc;
+    const char *day = jv_str(r->json, "day", "");
+    cal_day d;
+    if (!canonical_day(day, &d)) return req_fail(r, SX_EVALIDATION, "day", "日期无效，应为YYYY-MM-DD格式的有效日期");
+    struct holiday_in in;
+    if ((rc = read_in(r, d, &in))) return rc;
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    json_t *o;
+    if ((rc = st_holiday_create(req_db(r), &a, day, &in, &o))) return fail(r, rc);
+    return api_reply_record(r, 201, o);
+}
+
+/* The {day} path parameter; 404 when it is not a real YYYY-MM-DD date. */
+static int param_day(struct req *r, cal_day *d)
+{
+    if (!canonical_day(r->params[0], d)) return req_fail(r, SX_ENOTFOUND, NULL, "工作日历中没有该日期");
+    return SX_OK;
+}
+
+static int update(struct req *r)
+{
+    cal_day d;
+    int64_t version;
+    int from_header;
+    struct holiday_in in;
+    int rc = param_day(r, &d);
+    if (rc || (rc = req_check_body(r, holiday_put_spec, NELEM(holiday_put_spec))) || (rc = read_in(r, d, &in)) ||
+        (rc = req_expected_version(r, &version, &from_header)))
+        return rc;
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    json_t *o;
+    rc = st_holiday_update(req_db(r), &a, r->params[0], version, &in, &o);
+    if (rc == SX_EVERSION) return req_version_mismatch(r, from_header);
+    if (rc) return fail(r, rc);
+    return api_reply_record(r, 200, o);
+}
+
+static int del(struct req *r)
+{
+    cal_day d;
+    int rc = param_day(r, &d);
+    if (rc) return rc;
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    if ((rc = st_holiday_delete(req_db(r), &a, r->params[0]))) return fail(r, rc);
+    return reply_empty(r, 204);
+}
+
+static int preview(struct req *r)
+{
+    const char *step_code = req_query(r, "step"), *start_text = req_query(r, "start");
+    enum deadline_step step;
+    cal_day start, due;
+    if (!step_code || deadline_step_from_code(step_code, &step))
+        return req_fail(r, SX_EBADQUERY, "step",
+                        "环节无效，应为 accept_decision、notice、unit_notice、objection、close、review_request、"
+                        "review_answer、recheck_request 或 recheck_answer");
+    if (!canonical_day(start_text, &start))
+        return req_fail(r, SX_EBADQUERY, "start", "起算日期无效，应为YYYY-MM-DD格式的有效日期");
+    struct calendar *cal = malloc(sizeof *cal);
+    if (!cal) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    int rc = st_calendar_load(req_db(r), cal);
+    if (rc) {
+        free(cal);
+        return api_rc(r, rc);
+    }
+    struct deadline_settings ds;
+    deadline_settings_default(&ds);
+    if (deadline_for(&ds, step, cal, start, &due)) {
+        free(cal);
+        return req_fail(r, SX_EBADQUERY, "start", "起算日期超出可计算的范围");
+    }
+    char warn[512], s_start[11], s_due[11];
+    int missing = calendar_check_range(cal, start, due, warn, sizeof warn);
+    free(cal);
+    day_format(start, s_start);
+    day_format(due, s_due);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:b,s:i}", "step", deadline_step_code(step), "step_label",
+                          deadline_step_label(step), "start", s_start, "due", s_due, "working",
+                          ds.step[step].working, "days", ds.step[step].days);
+    json_object_set_new(o, "warning", missing ? json_string(warn) : json_null());
+    return reply_json(r, 200, o);
+}
+
+const struct route holiday_routes[] = {
+    {M_GET, "/api/v1/holidays", P_DICT_READ, list, 0, "工作日历（节假日与调休上班日）"},
+    {M_POST, "/api/v1/holidays", P_DICT_WRITE, create, 0, "新增节假日或调休上班日"},
+    {M_PUT, "/api/v1/holidays/{day}", P_DICT_WRITE, update, 0, "修改节假日或调休上班日"},
+    {M_DELETE, "/api/v1/holidays/{day}", P_DICT_WRITE, del, 0, "删除节假日或调休上班日"},
+    {M_GET, "/api/v1/deadlines/preview", P_AUTHENTICATED, preview, 0, "法定期限试算"},
+    ROUTES_END,
+};
