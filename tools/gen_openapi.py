@@ -78,6 +78,31 @@ schemas = {
     "DeadlinePreview": obj({"step": S, "step_label": S, "start": {"type": "string", "format": "date"},
                             "due": {"type": "string", "format": "date"}, "working": B, "days": I,
                             "warning": {"type": "string", "nullable": True}}),
+    "ReceptionLeader": obj({"cadre_id": I, "unavailable": {"type": "array", "items": {"type": "string", "format": "date"}, "maxItems": 366},
+                            "unit_ids": {"type": "array", "items": I, "maxItems": 32}}, ["cadre_id"]),
+    "ReceptionPlanInput": obj({"period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+                               "visits_per_county": {"type": "integer", "minimum": 1, "maximum": 5},
+                               "county_ids": {"type": "array", "items": I, "maxItems": 20},
+                               "leaders": {"type": "array", "items": {"$ref": "#/components/schemas/ReceptionLeader"}, "minItems": 1, "maxItems": 30}},
+                              ["period_start", "period_end", "visits_per_county", "leaders"]),
+    "ReceptionVisit": obj({"date": {"type": "string", "format": "date"}, "weekday": {"type": "integer", "minimum": 1, "maximum": 7},
+                           "county_id": I, "county_name": S, "leader_id": I, "leader_name": S, "unit_ids": IDS}),
+    "ReceptionPlan": obj({"plan": {"type": "array", "items": {"$ref": "#/components/schemas/ReceptionVisit"}},
+                          "per_leader": {"type": "array", "items": obj({"leader_id": I, "leader_name": S, "count": I})},
+                          "per_county": {"type": "array", "items": obj({"county_id": I, "county_name": S, "count": I})},
+                          "warning": {"type": "string", "nullable": True}}),
+    "ReceptionValidateInput": obj({"period_start": {"type": "string", "format": "date"}, "period_end": {"type": "string", "format": "date"},
+                                   "visits_per_county": {"type": "integer", "minimum": 1, "maximum": 5},
+                                   "county_ids": {"type": "array", "items": I, "maxItems": 20},
+                                   "leaders": {"type": "array", "items": {"$ref": "#/components/schemas/ReceptionLeader"}, "minItems": 1, "maxItems": 30},
+                                   "plan": {"type": "array", "items": obj({"date": {"type": "string", "format": "date"}, "county_id": I, "leader_id": I},
+                                                                          ["date", "county_id", "leader_id"])}},
+                                  ["period_start", "period_end", "visits_per_county", "leaders", "plan"]),
+    "ReceptionValidation": obj({"ok": B, "total": I, "warning": {"type": "string", "nullable": True},
+                                "violations": {"type": "array", "items": obj({"kind": S, "message": S, "index": I,
+                                                                              "date": {"type": "string", "nullable": True},
+                                                                              "county_id": {"type": "integer", "nullable": True},
+                                                                              "leader_id": {"type": "integer", "nullable": True}})}}),
 }
 
 def ref(name):
@@ -149,6 +174,8 @@ E = [
     ("put", "/api/v1/holidays/{day}", "dict:write", "修改节假日或调休上班日", "HolidayInput", 200, ref("Holiday"), []),
     ("delete", "/api/v1/holidays/{day}", "dict:write", "删除节假日或调休上班日", None, 204, None, []),
     ("get", "/api/v1/deadlines/preview", "authenticated", "法定期限试算（按工作日历）", None, 200, ref("DeadlinePreview"), ["step", "start"]),
+    ("post", "/api/v1/reception/plans/propose", "reception:plan", "生成接访日轮值方案（按工作日历，不保存）", "ReceptionPlanInput", 200, ref("ReceptionPlan"), []),
+    ("post", "/api/v1/reception/plans/validate", "reception:plan", "检查（修改后的）接访日轮值方案", "ReceptionValidateInput", 200, ref("ReceptionValidation"), []),
 ]
 
 def param(name, where="query"):

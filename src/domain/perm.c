@@ -21,6 +21,7 @@ const struct perm_info perm_table[P__COUNT] = {
     [P_SECURITY_WRITE] = {"security:write", "修改安全策略", "系统管理", AC_SEC},
     [P_AUDIT_READ] = {"audit:read", "查看审计日志", "安全审计", AC_AUDIT},
     [P_LOGINLOG_READ] = {"loginlog:read", "查看登录日志", "安全审计", AC_AUDIT},
+    [P_RECEPTION_PLAN] = {"reception:plan", "编排接访日轮值", "接访日", AC_NONE},
 };
 
 int perm_from_code(const char *code)
@@ -81,6 +82,6 @@ const struct builtin_role builtin_roles[] = {
     {"handler", "承办人", AC_NONE, DS_OWN_UNIT, READ_MASTER},
     {"leader", "领导", AC_NONE, DS_ALL, READ_MASTER | B(P_CADRE_EXPORT) | B(P_USER_READ)},
     {"planner", "组织部规划督查", AC_NONE, DS_ALL,
-     READ_MASTER | B(P_CADRE_WRITE) | B(P_CADRE_EXPORT)},
+     READ_MASTER | B(P_CADRE_WRITE) | B(P_CADRE_EXPORT) | B(P_RECEPTION_PLAN)},
 };
 const int builtin_role_count = sizeof builtin_roles / sizeof builtin_roles[0];

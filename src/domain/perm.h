@@ -24,6 +24,7 @@ enum perm {
     P_SECURITY_WRITE,
     P_AUDIT_READ,
     P_LOGINLOG_READ,
+    P_RECEPTION_PLAN,
     P__COUNT,
     /* Pseudo permissions for routes. */
     P_PUBLIC = 62,

@@ -203,4 +203,5 @@ int st_user_insert(struct db *db, const char *username, const char *display_name
 #include "st_token.h"
 #include "st_demo.h"
 #include "st_holiday.h"
+#include "st_reception.h"
 #endif

@@ -11,6 +11,7 @@ const PAGES = [
   { path: '/base/cadres', name: 'cadres', title: '干部管理', perm: 'cadre:read' },
   { path: '/base/dicts', name: 'dicts', title: '数据字典', perm: 'dict:read' },
   { path: '/base/holidays', name: 'holidays-list', title: '节假日安排', perm: 'dict:read' },
+  { path: '/reception/planner', name: 'reception-planner', title: '轮值排班', perm: 'reception:plan' },
   { path: '/system/users', name: 'users', title: '用户管理', perm: 'user:read' },
   { path: '/system/roles', name: 'roles', title: '角色管理', perm: 'role:read' },
   { path: '/system/tokens', name: 'tokens', title: 'API令牌', perm: 'token:manage' },

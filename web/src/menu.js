@@ -12,6 +12,12 @@ export const MENU = [
     ]
   },
   {
+    title: '接访日', icon: 'Reading', key: 'reception',
+    children: [
+      { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' }
+    ]
+  },
+  {
     title: '系统管理', icon: 'Setting', key: 'system',
     children: [
       { path: '/system/users', title: '用户管理', icon: 'User', perm: 'user:read' },

@@ -16,6 +16,7 @@ const routes = [
       { path: 'base/cadres', name: 'cadres', component: () => import('./views/base/Cadres.vue'), meta: { title: '干部管理', group: '基础数据', perm: 'cadre:read' } },
       { path: 'base/dicts', name: 'dicts', component: () => import('./views/base/Dicts.vue'), meta: { title: '数据字典', group: '基础数据', perm: 'dict:read' } },
       { path: 'base/holidays', name: 'holidays', component: () => import('./views/base/Holidays.vue'), meta: { title: '节假日安排', group: '基础数据', perm: 'dict:read' } },
+      { path: 'reception/planner', name: 'reception-planner', component: () => import('./views/reception/Planner.vue'), meta: { title: '轮值排班', group: '接访日', perm: 'reception:plan' } },
       { path: 'system/users', name: 'users', component: () => import('./views/system/Users.vue'), meta: { title: '用户管理', group: '系统管理', perm: 'user:read' } },
       { path: 'system/roles', name: 'roles', component: () => import('./views/system/Roles.vue'), meta: { title: '角色管理', group: '系统管理', perm: 'role:read' } },
       { path: 'system/tokens', name: 'tokens', component: () => import('./views/system/Tokens.vue'), meta: { title: 'API令牌', group: '系统管理', perm: 'token:manage' } },
