@@ -68,7 +68,7 @@ static int bad(struct import *im, const char *fmt, const char *a)
 /* Text checks shared by every column: at most max characters, no control characters. */
 static int check_text(struct import *im, const char *label, const char *s, size_t max)
 {
-    if (has_control(s) || strpbrk(s, "\r\n")) return bad(im, "%s含有控制字符或换行", label);
+    if (has_control_ex(s, 0)) return bad(im, "%s含有控制字符或换行", label);
     if (utf8_len(s) > max) {
         snprintf(im->err, sizeof im->err, "%s不能超过%zu个字符", label, max);
         return -1;

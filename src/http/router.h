@@ -9,7 +9,6 @@ typedef int (*handler_fn)(struct req *r);
 
 enum route_flags {
     RF_PWCHANGE_OK = 1, /* reachable while the user must change the password */
-    RF_NO_SESSION_TOUCH = 2,
 };
 
 struct route {

@@ -26,9 +26,8 @@ static const struct sort_col sorts[] = {
     {"title", "c.title"}, {"is_leader", "c.is_leader"},   {"id", "c.id"},                  {"created_at", "c.created_at"},
     {"updated_at", "c.updated_at"}, {NULL, NULL}};
 
-static void bind_filter(struct db_stmt *s, const struct scope *sc, const struct cadre_filter *f, const char *kw)
+static void bind_filter(struct db_stmt *s, const struct cadre_filter *f, const char *kw)
 {
-    store_scope_bind(s, sc);
     db_bind_int(s, 11, f->unit_id);
     db_bind_text(s, 12, f->tag);
     db_bind_int(s, 13, f->is_leader);
@@ -40,7 +39,7 @@ int st_cadre_count(struct db *db, const struct scope *sc, const struct cadre_fil
 {
     struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM cadres c" CADRE_WHERE, sc);
     if (!s) return SX_EINTERNAL;
-    bind_filter(s, sc, f, keyword);
+    bind_filter(s, f, keyword);
     return db_int(s, total);
 }
 
@@ -76,7 +75,7 @@ int st_cadre_list(struct db *db, const struct scope *sc, const struct cadre_filt
                     order, pg->desc, ", c.id LIMIT ?15 OFFSET ?16)), 'total', ?17, 'page', ?18, 'page_size', ?15)");
     struct db_stmt *s = store_prepare_scoped(db, sql, sc);
     if (!s) return SX_EINTERNAL;
-    bind_filter(s, sc, f, pg->keyword);
+    bind_filter(s, f, pg->keyword);
     db_bind_int(s, 15, pg->page_size);
     db_bind_int(s, 16, (pg->page - 1) * pg->page_size);
     db_bind_int(s, 17, total);
@@ -109,7 +108,6 @@ static int current(struct db *db, const struct scope *sc, int64_t id, int64_t *v
 {
     struct db_stmt *s = store_prepare_scoped(db, "SELECT c.version, c.unit_id FROM cadres c" CADRE_SCOPE " AND c.id = ?11", sc);
     if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
     db_bind_int(s, 11, id);
     int rc = db_step(s);
     if (rc == DB_ROW) {
@@ -282,7 +280,7 @@ int st_cadre_each(struct db *db, const struct scope *sc, const struct cadre_filt
                                        " COALESCE((SELECT group_concat(tag, '、') FROM " TAGS_ORDERED "), '')"
                                        CADRE_FROM CADRE_WHERE " ORDER BY u.path, c.id LIMIT ?15", sc);
     if (!s) return SX_EINTERNAL;
-    bind_filter(s, sc, f, keyword);
+    bind_filter(s, f, keyword);
     db_bind_int(s, 15, cap);
     *count = 0;
     int rc;
@@ -303,7 +301,6 @@ static int stats_parts(struct db *db, const struct scope *sc, json_t *out)
                                        " FROM dict_items d WHERE d.type = 'expertise_tag' AND d.enabled = 1"
                                        " ORDER BY d.sort, d.id", sc);
     if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
     json_t *arr = NULL;
     int rc = db_all_json(s, &arr);
     if (rc) return rc;
@@ -311,7 +308,6 @@ static int stats_parts(struct db *db, const struct scope *sc, json_t *out)
     s = store_prepare_scoped(db, "SELECT c.unit_id, u.name AS unit_name, COUNT(*) AS count" CADRE_FROM CADRE_SCOPE
                        " GROUP BY c.unit_id, u.name, u.path ORDER BY count DESC, u.path LIMIT 20", sc);
     if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
     if ((rc = db_all_json(s, &arr))) return rc;
     json_object_set_new(out, "by_unit", arr);
     return SX_OK;
@@ -327,7 +323,6 @@ int st_cadre_stats(struct db *db, const struct scope *sc, json_t **out)
         rc = SX_EINTERNAL;
         goto fail;
     }
-    store_scope_bind(s, sc);
     if ((rc = db_one_json(s, out))) goto fail;
     if ((rc = stats_parts(db, sc, *out))) {
         json_decref(*out);

@@ -2,7 +2,6 @@
  * so it is cached briefly in memory; a change made through this process clears the cache. */
 #include "store.h"
 #include "../util/err.h"
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,6 @@ int st_stats_overview(struct db *db, const struct scope *sc, json_t **out)
                                        " (SELECT COUNT(*) FROM users u WHERE " SCOPE_PRED("u.unit_id", "u.id")
                                        ") AS users", sc);
     if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
     int rc = db_one_json(s, out);
     if (!rc && !*out) rc = SX_EINTERNAL;
     return rc;

@@ -78,7 +78,6 @@ int st_unit_in_scope(struct db *db, const struct scope *sc, int64_t unit_id, int
     struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*) FROM units u WHERE (" SCOPE_PRED("u.id", "0")
                                        " OR (?5 = 1 AND u.id = ?8)) AND u.id = ?11", sc);
     if (!s) return SX_EINTERNAL;
-    store_scope_bind(s, sc);
     db_bind_int(s, 11, unit_id);
     int64_t n = 0;
     int rc = db_int(s, &n);

@@ -65,10 +65,9 @@ static void user_times(json_t *o, int64_t now)
     }
 }
 
-static void bind_filter(struct db_stmt *s, const struct scope *sc, const struct user_filter *f,
+static void bind_filter(struct db_stmt *s, const struct user_filter *f,
                         const struct paging *pg, int64_t now)
 {
-    store_scope_bind(s, sc);
     db_bind_int(s, 11, now);
     db_bind_int(s, 12, f->unit_id);
     db_bind_text(s, 13, f->status);
@@ -86,13 +85,13 @@ int st_user_list(struct db *db, const struct scope *sc, const struct user_filter
     /* ?11 (now) is only used by the columns; binding it unused is harmless. */
     struct db_stmt *s = store_prepare_scoped(db, "SELECT COUNT(*)" USER_FROM USER_WHERE, sc);
     if (!s) return SX_EINTERNAL;
-    bind_filter(s, sc, f, pg, now);
+    bind_filter(s, f, pg, now);
     if ((rc = db_int(s, total))) return rc;
     char sql[4096];
     store_sql_order(sql, sizeof sql, "SELECT " USER_COLS USER_FROM USER_WHERE, order, pg->desc,
                     ", u.id LIMIT ?16 OFFSET ?17");
     if (!(s = store_prepare_scoped(db, sql, sc))) return SX_EINTERNAL;
-    bind_filter(s, sc, f, pg, now);
+    bind_filter(s, f, pg, now);
     db_bind_int(s, 16, pg->page_size);
     db_bind_int(s, 17, (pg->page - 1) * pg->page_size);
     if ((rc = db_all_json(s, items))) return rc;
@@ -108,7 +107,6 @@ int st_user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
                                        " AND u.id = ?12", sc);
     if (!s) return SX_EINTERNAL;
     int64_t now = (int64_t)time(NULL);
-    store_scope_bind(s, sc);
     db_bind_int(s, 11, now);
     db_bind_int(s, 12, id);
     int rc = db_one_json(s, out);

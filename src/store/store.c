@@ -43,17 +43,6 @@ struct db *store_db(void)
     return db;
 }
 
-void store_thread_close(void)
-{
-    if (!thread_db) return;
-    pthread_mutex_lock(&conns_mu);
-    for (size_t i = 0; i < nconns; i++)
-        if (conns[i] == thread_db) conns[i] = conns[--nconns];
-    pthread_mutex_unlock(&conns_mu);
-    db_close(thread_db);
-    thread_db = NULL;
-}
-
 /* ---- the janitor: drops read snapshots kept by idle worker connections ---- */
 static pthread_t janitor;
 static _Atomic int janitor_running;
@@ -107,7 +96,7 @@ int store_schema_version(struct db *db, int64_t *v)
     return db_int(s, v);
 }
 
-void store_scope_bind(struct db_stmt *s, const struct scope *sc)
+static void scope_bind(struct db_stmt *s, const struct scope *sc)
 {
     db_bind_int(s, 1, sc->all);
     db_bind_int(s, 2, sc->custom);
@@ -183,7 +172,7 @@ struct db_stmt *store_prepare_scoped(struct db *db, const char *sql, const struc
         p = end + 2;
     }
     struct db_stmt *s = db_prepare(db, buf);
-    if (s) store_scope_bind(s, sc);
+    if (s) scope_bind(s, sc);
     return s;
 too_long:
     log_error("scoped SQL too long: %s", sql);

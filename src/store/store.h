@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 /* The data scope of the acting user (DOMAIN.md §5), resolved once per request. The store turns
- * it into a WHERE predicate with bound parameters (store_scope_bind). */
+ * it into a WHERE predicate with bound parameters (store_prepare_scoped). */
 struct scope {
     int all, custom, own, below, self;
     int64_t user_id;
@@ -41,19 +41,15 @@ struct audit_ctx {
  * IN over the unit subtree). The branches use parameters ?1..?10, so statements number their
  * own parameters from ?11 on. Column names are literals of the store, never input. */
 #define SCOPE_PRED(U, O) "{{scope " U " " O "}}"
-#define SCOPE_NPARAMS 10
 /* Expands SCOPE_PRED markers in sql for sc, prepares the statement (cached per expanded text)
  * and binds the scope parameters. NULL on a programming error (logged). */
 struct db_stmt *store_prepare_scoped(struct db *db, const char *sql, const struct scope *sc);
-/* Binds ?1..?10 (store_prepare_scoped does this already). */
-void store_scope_bind(struct db_stmt *s, const struct scope *sc);
 /* Fills the path range of a unit subtree from its materialised path "/1/4/9/". */
 void store_path_range(const char *path, char *lo, char *hi, size_t n);
 
 /* Connections: one per thread, opened on first use against the path given to store_open. */
 int store_open(const char *path);
 struct db *store_db(void);
-void store_thread_close(void);
 void store_close(void);
 /* A background thread that drops read snapshots kept open by idle connections (the server
  * keeps a reading request's snapshot for the next one, see db.h). */
