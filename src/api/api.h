@@ -13,7 +13,8 @@
 
 extern const struct route health_routes[], auth_routes[], region_routes[], unit_routes[],
     cadre_routes[], dict_routes[], user_routes[], role_routes[], token_routes[], audit_routes[],
-    settings_routes[], stats_routes[], holiday_routes[], reception_routes[];
+    settings_routes[], stats_routes[], holiday_routes[], reception_routes[], case_routes[],
+    case_extra_routes[], public_routes[];
 
 /* Fails the request with rc unless it is 0; for store results. A store's SX_EBADQUERY means
  * a sort field outside its whitelist. */

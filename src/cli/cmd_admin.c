@@ -1,5 +1,6 @@
 /* init, backup, check, routes. */
 #include "cli.h"
+#include "../util/pii.h"
 #include "../domain/password.h"
 #include "../http/router.h"
 #include "../util/err.h"
@@ -78,12 +79,15 @@ int cmd_backup(int argc, char **argv)
     struct db *db = store_db();
     rc = db->drv->backup(db, pos[0]);
     store_close();
+    char kp[4096];
+    pii_key_path(pos[0], kp, sizeof kp);
+    if (!rc && pii_key_save(kp)) rc = 1;
     if (rc) {
         fprintf(stderr, "备份失败\n");
         unlink(pos[0]);
         return 1;
     }
-    printf("已备份到 %s\n", pos[0]);
+    printf("已备份到 %s（密钥文件 %s 须与备份一同保管）\n", pos[0], kp);
     return 0;
 }
 

@@ -90,6 +90,10 @@ const struct case_action_info case_action_table[CA__COUNT] = {
                            "只有已办结的事项可以申请复查"},
     [CA_RECHECK_REQUEST] = {"recheck_request", "申请复核", "case:review", B(CS_CLOSED), -1, CIN_REASON,
                             "只有已办结的事项可以申请复核"},
+    [CA_ONSPOT] = {"onspot", "当场答复", "case:accept", B(CS_ACCEPTED), CS_REPLIED, CIN_REPLY | CIN_OUTCOME,
+                   "只有已受理尚未交办的事项可以当场答复"},
+    [CA_DOWN_VISIT] = {"down_visit", "下访", "case:supervise", NONTERMINAL, -1, CIN_CONTACT,
+                       "已终结的事项不能记录下访"},
 };
 
 /* Conditions beyond the status: kind and flags. 0 or SX_ECONFLICT with *why. */

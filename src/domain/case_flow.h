@@ -45,6 +45,8 @@ enum case_action {
     CA_TAKE_CHARGE,     /* 包案 */
     CA_REVIEW_REQUEST,  /* 复查申请 */
     CA_RECHECK_REQUEST, /* 复核申请 */
+    CA_ONSPOT,          /* 当场答复 (a reception-day leader answers at once: 受理 → 答复) */
+    CA_DOWN_VISIT,      /* 下访 (a leader visits the petitioner; a timeline record) */
     CA__COUNT
 };
 

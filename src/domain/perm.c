@@ -21,7 +21,25 @@ const struct perm_info perm_table[P__COUNT] = {
     [P_SECURITY_WRITE] = {"security:write", "修改安全策略", "系统管理", AC_SEC},
     [P_AUDIT_READ] = {"audit:read", "查看审计日志", "安全审计", AC_AUDIT},
     [P_LOGINLOG_READ] = {"loginlog:read", "查看登录日志", "安全审计", AC_AUDIT},
-    [P_RECEPTION_PLAN] = {"reception:plan", "编排接访日轮值", "接访日", AC_NONE},
+    [P_RECEPTION_PLAN] = {"reception:plan", "编排和发布接访日", "接访日", AC_NONE},
+    [P_CASE_READ] = {"case:read", "查看信访事项", "信访", AC_NONE},
+    [P_CASE_INTAKE] = {"case:intake", "登记信访事项", "信访", AC_NONE},
+    [P_CASE_ACCEPT] = {"case:accept", "受理或不予受理", "信访", AC_NONE},
+    [P_CASE_ASSIGN] = {"case:assign", "交办和转送", "信访", AC_NONE},
+    [P_CASE_SIGN] = {"case:sign", "签收或退回", "信访", AC_NONE},
+    [P_CASE_HANDLE] = {"case:handle", "办理（联系群众）", "信访", AC_NONE},
+    [P_CASE_REPLY] = {"case:reply", "答复", "信访", AC_NONE},
+    [P_CASE_CALLBACK] = {"case:callback", "回访", "信访", AC_NONE},
+    [P_CASE_CLOSE] = {"case:close", "办结", "信访", AC_NONE},
+    [P_CASE_EXTEND_REQUEST] = {"case:extend_request", "申请延期", "信访", AC_NONE},
+    [P_CASE_EXTEND_APPROVE] = {"case:extend_approve", "审批延期", "信访", AC_NONE},
+    [P_CASE_SUPERVISE] = {"case:supervise", "督办、包案和下访", "信访", AC_NONE},
+    [P_CASE_REVIEW] = {"case:review", "登记复查复核申请", "信访", AC_NONE},
+    [P_CASE_PII] = {"case:pii", "查看完整身份证号和电话", "信访", AC_NONE},
+    [P_CASE_REPORT] = {"case:report", "查看和办理检举控告", "信访", AC_NONE},
+    [P_CASE_EXPORT] = {"case:export", "导出信访事项", "信访", AC_NONE},
+    [P_CASE_SETTINGS] = {"case:settings", "设置办理时限和重复件规则", "信访", AC_NONE},
+    [P_RECEPTION_READ] = {"reception:read", "查看接访日", "接访日", AC_NONE},
 };
 
 int perm_from_code(const char *code)
@@ -72,16 +90,26 @@ const struct builtin_role builtin_roles[] = {
     /* The three administrators: disjoint classes, none can do the others' work. */
     {"sysadmin", "系统管理员", AC_SYS, DS_ALL,
      READ_MASTER | B(P_REGION_WRITE) | B(P_UNIT_WRITE) | B(P_CADRE_WRITE) | B(P_CADRE_EXPORT) |
-         B(P_DICT_WRITE) | B(P_USER_READ) | B(P_USER_WRITE)},
+         B(P_DICT_WRITE) | B(P_USER_READ) | B(P_USER_WRITE) | B(P_CASE_SETTINGS)},
     {"secadmin", "安全管理员", AC_SEC, DS_ALL,
      B(P_UNIT_READ) | B(P_USER_READ) | B(P_USER_GRANT) | B(P_ROLE_READ) | B(P_ROLE_WRITE) |
          B(P_TOKEN_MANAGE) | B(P_SECURITY_READ) | B(P_SECURITY_WRITE)},
     {"auditadmin", "审计管理员", AC_AUDIT, DS_ALL, B(P_AUDIT_READ) | B(P_LOGINLOG_READ)},
     /* Business roles (demo and a sensible starting set). */
-    {"clerk", "信访登记员", AC_NONE, DS_UNIT_AND_BELOW, READ_MASTER | B(P_USER_READ)},
-    {"handler", "承办人", AC_NONE, DS_OWN_UNIT, READ_MASTER},
-    {"leader", "领导", AC_NONE, DS_ALL, READ_MASTER | B(P_CADRE_EXPORT) | B(P_USER_READ)},
+    /* County petition bureau: registers, accepts, dispatches, calls back and closes. */
+    {"clerk", "信访登记员", AC_NONE, DS_UNIT_AND_BELOW,
+     READ_MASTER | B(P_USER_READ) | B(P_CASE_READ) | B(P_CASE_INTAKE) | B(P_CASE_ACCEPT) | B(P_CASE_ASSIGN) |
+         B(P_CASE_CALLBACK) | B(P_CASE_CLOSE) | B(P_CASE_REVIEW) | B(P_CASE_PII) | B(P_CASE_REPORT) |
+         B(P_CASE_EXPORT) | B(P_RECEPTION_READ)},
+    /* Handling unit: signs for, contacts the petitioner, replies, asks for an extension. */
+    {"handler", "承办人", AC_NONE, DS_OWN_UNIT,
+     READ_MASTER | B(P_USER_READ) | B(P_CASE_READ) | B(P_CASE_SIGN) | B(P_CASE_HANDLE) | B(P_CASE_REPLY) |
+         B(P_CASE_EXTEND_REQUEST)},
+    {"leader", "领导", AC_NONE, DS_ALL,
+     READ_MASTER | B(P_CADRE_EXPORT) | B(P_USER_READ) | B(P_CASE_READ) | B(P_CASE_EXTEND_APPROVE) |
+         B(P_CASE_SUPERVISE) | B(P_CASE_PII) | B(P_CASE_REPORT) | B(P_CASE_EXPORT) | B(P_RECEPTION_READ)},
     {"planner", "组织部规划督查", AC_NONE, DS_ALL,
-     READ_MASTER | B(P_CADRE_WRITE) | B(P_CADRE_EXPORT) | B(P_RECEPTION_PLAN)},
+     READ_MASTER | B(P_CADRE_WRITE) | B(P_CADRE_EXPORT) | B(P_RECEPTION_PLAN) | B(P_RECEPTION_READ) |
+         B(P_CASE_READ)},
 };
 const int builtin_role_count = sizeof builtin_roles / sizeof builtin_roles[0];

@@ -25,6 +25,25 @@ enum perm {
     P_AUDIT_READ,
     P_LOGINLOG_READ,
     P_RECEPTION_PLAN,
+    /* Petition cases (信访事项, issue 3). The action permissions are named by case_flow's table. */
+    P_CASE_READ,
+    P_CASE_INTAKE,
+    P_CASE_ACCEPT,
+    P_CASE_ASSIGN,
+    P_CASE_SIGN,
+    P_CASE_HANDLE,
+    P_CASE_REPLY,
+    P_CASE_CALLBACK,
+    P_CASE_CLOSE,
+    P_CASE_EXTEND_REQUEST,
+    P_CASE_EXTEND_APPROVE,
+    P_CASE_SUPERVISE,
+    P_CASE_REVIEW,
+    P_CASE_PII,      /* see full ID numbers and phones (each view audited) */
+    P_CASE_REPORT,   /* see and handle 检举控告 cases */
+    P_CASE_EXPORT,
+    P_CASE_SETTINGS, /* time limits and detection settings */
+    P_RECEPTION_READ,
     P__COUNT,
     /* Pseudo permissions for routes. */
     P_PUBLIC = 62,

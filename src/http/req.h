@@ -67,6 +67,8 @@ struct req {
     int err;
     const char *err_field;
     const char *err_msg;
+    json_t *err_extra; /* more members of the error object (e.g. "allowed"); owned, may be NULL */
+    size_t body_limit; /* bytes accepted for this request's body */
 };
 
 /* Record an error; returns code so handlers can `return req_fail(...)`. field/msg may be NULL

@@ -9,7 +9,10 @@ typedef int (*handler_fn)(struct req *r);
 
 enum route_flags {
     RF_PWCHANGE_OK = 1, /* reachable while the user must change the password */
+    RF_UPLOAD = 2,      /* the body is raw bytes (any type) up to SX_UPLOAD_LIMIT, not JSON */
 };
+/* Largest upload body (attachments). */
+#define SX_UPLOAD_LIMIT (10u << 20)
 
 struct route {
     int method;          /* one http_method */

@@ -225,6 +225,7 @@ static void error_body(struct req *r)
     int code = r->err ? r->err : SX_EINTERNAL;
     json_t *e = json_pack("{s:s,s:s,s:s?}", "code", err_code(code), "message",
                           r->err_msg ? r->err_msg : err_message(code), "field", r->err_field);
+    if (e && r->err_extra) json_object_update_missing(e, r->err_extra);
     reply_json(r, err_status(code), json_pack("{s:o}", "error", e));
 }
 
@@ -257,6 +258,7 @@ static int parse_body(struct req *r)
 {
     if (r->body_too_large) return req_fail(r, SX_ETOOLARGE, NULL, NULL);
     if (r->method != M_POST && r->method != M_PUT && r->method != M_PATCH) return SX_OK;
+    if (r->route && (r->route->flags & RF_UPLOAD)) return SX_OK; /* raw bytes: the handler checks them */
     if (r->body_len == 0) {
         r->json = json_object(); /* an empty body is an empty object: validation names what is missing */
         return SX_OK;
@@ -482,9 +484,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         set_rid(r);
         atomic_fetch_add(&inflight, 1);
         *con_cls = r;
+        /* Upload routes take larger bodies; the route is looked up again when answering. */
+        r->body_limit = opts.body_limit;
+        if (strncmp(r->path, "/api/", 5) == 0) {
+            int allow = 0;
+            const struct route *rt = router_match(r, r->path, r->method, &allow);
+            if (rt && (rt->flags & RF_UPLOAD)) r->body_limit = SX_UPLOAD_LIMIT;
+            r->nparams = 0;
+        }
         /* A declared body over the limit is refused before it is read. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && (strlen(cl) > 15 || strtoull(cl, NULL, 10) > opts.body_limit)) {
+        if (cl && (strlen(cl) > 15 || strtoull(cl, NULL, 10) > r->body_limit)) {
             r->body_too_large = 1;
             req_fail(r, SX_ETOOLARGE, NULL, NULL);
             error_body(r);
@@ -504,7 +514,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_size;
         *upload_size = 0;
         if (r->body_too_large) return MHD_YES;
-        if (r->body_len + n > opts.body_limit) {
+        if (r->body_len + n > r->body_limit) {
             r->body_too_large = 1;
             free(r->body);
             r->body = NULL;
@@ -536,6 +546,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r) return;
     access_log(r, (unsigned)r->status, r->resp_len);
     json_decref(r->json);
+    json_decref(r->err_extra);
     free(r->body);
     free(r->resp_body);
     arena_release(&r->arena);

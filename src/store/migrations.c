@@ -153,12 +153,139 @@ static const char m002[] =
     " version INTEGER NOT NULL DEFAULT 1,"
     " created_at TEXT NOT NULL, updated_at TEXT NOT NULL);";
 
+/* Petition cases, their timeline, petitioners, attachments and links; reception-day plans and
+ * published days (issue 3). Personal data: id_number/phone are stored encrypted (pii.h, "v1:"
+ * sealed text) with keyed hashes for repeat detection; masked forms are stored for lists. */
+static const char m003[] =
+    "CREATE TABLE reception_plans ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL,"
+    " period_start TEXT NOT NULL, period_end TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','published')),"
+    " input TEXT NOT NULL DEFAULT '{}'," /* the planner input (leaders, counties, visits) as JSON */
+    " published_at TEXT, published_by INTEGER REFERENCES users(id),"
+    " created_by INTEGER REFERENCES users(id),"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE reception_days ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " plan_id INTEGER NOT NULL REFERENCES reception_plans(id) ON DELETE CASCADE,"
+    " day TEXT NOT NULL," /* YYYY-MM-DD */
+    " county_id INTEGER NOT NULL REFERENCES regions(id),"
+    " leader_id INTEGER NOT NULL REFERENCES cadres(id),"
+    " place TEXT NOT NULL DEFAULT '',"
+    " start_time TEXT NOT NULL DEFAULT '09:00', end_time TEXT NOT NULL DEFAULT '17:00',"
+    " published INTEGER NOT NULL DEFAULT 0,"
+    " uid TEXT NOT NULL UNIQUE," /* iCalendar UID, stable across re-publishing */
+    " sequence INTEGER NOT NULL DEFAULT 0," /* iCalendar SEQUENCE */
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE INDEX reception_days_plan ON reception_days(plan_id);"
+    "CREATE INDEX reception_days_county ON reception_days(county_id, day);"
+    "CREATE INDEX reception_days_leader ON reception_days(leader_id, day);"
+    "CREATE TABLE reception_day_units ("
+    " day_id INTEGER NOT NULL REFERENCES reception_days(id) ON DELETE CASCADE,"
+    " unit_id INTEGER NOT NULL REFERENCES units(id), PRIMARY KEY (day_id, unit_id));"
+    "CREATE TABLE cases ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_no TEXT NOT NULL UNIQUE," /* XF-2026-00001 */
+    " year INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " query_hash TEXT NOT NULL UNIQUE," /* keyed hash of the citizen's query code */
+    " channel TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL DEFAULT '',"
+    " region_id INTEGER NOT NULL REFERENCES regions(id),"
+    " title TEXT NOT NULL, content TEXT NOT NULL,"
+    " received_at TEXT NOT NULL," /* ISO 8601 UTC */
+    " urgency TEXT NOT NULL DEFAULT 'normal' CHECK (urgency IN ('normal','urgent','very_urgent')),"
+    " head_count INTEGER NOT NULL DEFAULT 1,"
+    " status TEXT NOT NULL DEFAULT 'registered',"
+    " ext TEXT NOT NULL DEFAULT 'none',"
+    " extension_days INTEGER NOT NULL DEFAULT 0,"
+    " review_level INTEGER NOT NULL DEFAULT 0,"
+    " review_requested INTEGER NOT NULL DEFAULT 0,"
+    " matter_final INTEGER NOT NULL DEFAULT 0,"
+    " parent_case_id INTEGER REFERENCES cases(id)," /* 复查/复核: the case under review */
+    " duplicate_of INTEGER REFERENCES cases(id),"   /* 重复: the existing case */
+    " first_time INTEGER NOT NULL DEFAULT 0,"        /* 初信初访 */
+    " unit_id INTEGER NOT NULL REFERENCES units(id)," /* registering (dispatching) unit */
+    " handling_unit_id INTEGER REFERENCES units(id),"
+    " handler_id INTEGER REFERENCES users(id),"
+    " leader_in_charge INTEGER REFERENCES users(id)," /* 包案 */
+    " supervised INTEGER NOT NULL DEFAULT 0, supervise_comment TEXT NOT NULL DEFAULT '',"
+    " accused_unit_id INTEGER REFERENCES units(id),"  /* 检举控告: never shown to this unit */
+    " accused_user_id INTEGER REFERENCES users(id),"
+    " reception_day_id INTEGER REFERENCES reception_days(id),"
+    " forward_to TEXT NOT NULL DEFAULT '',"
+    " decline_reason TEXT NOT NULL DEFAULT '',"
+    " reply_text TEXT NOT NULL DEFAULT '', outcome TEXT NOT NULL DEFAULT '',"
+    " resolved INTEGER, satisfaction TEXT NOT NULL DEFAULT '',"
+    " public_rating TEXT NOT NULL DEFAULT '', public_rated_at TEXT,"
+    " accepted_at TEXT, assigned_at TEXT, signed_at TEXT, replied_at TEXT, called_back_at TEXT, closed_at TEXT,"
+    " assign_deadline TEXT,"
+    " due_step TEXT NOT NULL DEFAULT '', due_date TEXT NOT NULL DEFAULT ''," /* next deadline */
+    " source TEXT NOT NULL DEFAULT 'console' CHECK (source IN ('console','public','api')),"
+    " created_by INTEGER REFERENCES users(id),"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    " UNIQUE (year, seq));"
+    "CREATE INDEX cases_unit ON cases(unit_id);"
+    "CREATE INDEX cases_handling_unit ON cases(handling_unit_id);"
+    "CREATE INDEX cases_region ON cases(region_id, received_at);"
+    "CREATE INDEX cases_status_due ON cases(status, due_date);"
+    "CREATE INDEX cases_received ON cases(received_at);"
+    "CREATE INDEX cases_reception_day ON cases(reception_day_id);"
+    "CREATE INDEX cases_parent ON cases(parent_case_id);"
+    "CREATE TABLE case_petitioners ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " id_number_enc TEXT NOT NULL DEFAULT '', id_number_masked TEXT NOT NULL DEFAULT '', id_hash TEXT,"
+    " phone_enc TEXT NOT NULL DEFAULT '', phone_masked TEXT NOT NULL DEFAULT '', phone_hash TEXT,"
+    " phone_last4_hash TEXT," /* the public lookup compares these */
+    " address TEXT NOT NULL DEFAULT '',"
+    " is_representative INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX case_petitioners_case ON case_petitioners(case_id, seq);"
+    "CREATE INDEX case_petitioners_id ON case_petitioners(id_hash);"
+    "CREATE INDEX case_petitioners_phone ON case_petitioners(phone_hash);"
+    "CREATE TABLE case_events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " action TEXT NOT NULL," /* case_flow action code, or register, link, attach, rate */
+    " from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '',"
+    " actor_id INTEGER REFERENCES users(id), actor_name TEXT NOT NULL DEFAULT '',"
+    " at TEXT NOT NULL,"
+    " note TEXT NOT NULL DEFAULT '',"
+    " data TEXT NOT NULL DEFAULT '{}'," /* action inputs as JSON */
+    " public INTEGER NOT NULL DEFAULT 0);" /* shown to the petitioner on the public page */
+    "CREATE INDEX case_events_case ON case_events(case_id, id);"
+    "CREATE INDEX case_events_action ON case_events(action, case_id);"
+    "CREATE TABLE case_blobs ("
+    " sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);"
+    "CREATE TABLE case_attachments ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " event_id INTEGER REFERENCES case_events(id),"
+    " name TEXT NOT NULL, mime TEXT NOT NULL, size INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL REFERENCES case_blobs(sha256),"
+    " uploaded_by INTEGER REFERENCES users(id),"
+    " created_at TEXT NOT NULL);"
+    "CREATE INDEX case_attachments_case ON case_attachments(case_id);"
+    "CREATE TABLE case_links ("
+    " case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " other_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL CHECK (kind IN ('related','duplicate','review')),"
+    " created_by INTEGER REFERENCES users(id), created_at TEXT NOT NULL,"
+    " PRIMARY KEY (case_id, other_id));"
+    "CREATE INDEX case_links_other ON case_links(other_id);"
+    "CREATE TABLE case_seq (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);";
+
+
 static const struct {
     int version;
     const char *sql;
 } migrations[] = {
     {1, m001},
     {2, m002},
+    {3, m003},
 };
 
 int store_migrate(struct db *db, int *schema_version)

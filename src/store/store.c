@@ -1,5 +1,6 @@
 /* Connections, transactions, scope binding and other pieces every store file uses. */
 #include "store.h"
+#include "../util/pii.h"
 #include "../util/err.h"
 #include "../util/log.h"
 #include <pthread.h>
@@ -19,6 +20,9 @@ int store_open(const char *path)
 {
     free(db_path);
     db_path = strdup(path);
+    char kp[4096];
+    pii_key_path(path, kp, sizeof kp);
+    if (pii_key_load(kp)) return SX_EINTERNAL;
     struct db *db = store_db();
     return db ? SX_OK : SX_EINTERNAL;
 }

@@ -200,4 +200,5 @@ int st_user_insert(struct db *db, const char *username, const char *display_name
 #include "st_demo.h"
 #include "st_holiday.h"
 #include "st_reception.h"
+#include "st_case.h"
 #endif

@@ -1,0 +1,169 @@
+/* Store interface: petition cases (信访事项), their petitioners, timeline, attachments and links
+ * (see store.h for conventions; contract of the API in docs/CASES.md).
+ *
+ * Who sees a case (CASE_VISIBLE): the data scope over the registering unit and creator, OR over
+ * the handling unit and handler, OR the leader in charge (包案); a 检举控告 case only for holders
+ * of case:report or its own handling unit/handler; and never for anyone in the accused unit (or
+ * below it) or the accused person. Every read and write of a case goes through this predicate:
+ * a case outside it answers SX_ENOTFOUND. */
+#ifndef SX_ST_CASE_H
+#define SX_ST_CASE_H
+#include "store.h"
+#include "../domain/case_flow.h"
+#include "../domain/deadline.h"
+#include "../domain/query_code.h"
+
+/* The acting user as the case predicate needs it. */
+struct case_viewer {
+    const struct scope *scope;
+    int64_t user_id, unit_id;
+    char unit_path[200];
+    uint64_t perms; /* perm bits (case:report, case:pii, action permissions) */
+};
+/* Fills v for a user (unit path looked up). */
+int st_case_viewer(struct db *db, const struct scope *sc, int64_t user_id, int64_t unit_id, uint64_t perms,
+                   struct case_viewer *v);
+
+/* The visibility predicate over a case row aliased c. Uses ?1..?10 (scope) and ?11..?14
+ * (viewer), so case statements number their own parameters from ?15. */
+#define CASE_VISIBLE                                                                                            \
+    "((" SCOPE_PRED("c.unit_id", "c.created_by") " OR " SCOPE_PRED("c.handling_unit_id", "c.handler_id")     \
+    " OR c.leader_in_charge = ?13)"                                                                             \
+    " AND (c.kind <> 'report' OR ?11 = 1 OR c.handler_id = ?13 OR c.handling_unit_id = ?14)"                  \
+    " AND (c.accused_unit_id IS NULL OR NOT EXISTS (SELECT 1 FROM units au WHERE au.id = c.accused_unit_id"  \
+    " AND substr(?12, 1, length(au.path)) = au.path))"                                                         \
+    " AND (c.accused_user_id IS NULL OR c.accused_user_id <> ?13))"
+/* store_prepare_scoped + the viewer parameters ?11..?14. */
+struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct case_viewer *v);
+
+/* Settings of the case module (settings key "case.settings", JSON; defaults when absent). */
+struct case_settings {
+    struct deadline_settings dl;
+    int repeat_window_days;  /* repeat detection looks this far back (default 365) */
+    int similarity_percent;  /* content similarity that counts as a match (default 60) */
+    int64_t version;
+};
+void st_case_settings_default(struct case_settings *s);
+int st_case_settings_get(struct db *db, struct case_settings *s);
+/* Validated by the caller (deadline_settings_check and ranges). SX_EVERSION on a stale version. */
+int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct case_settings *s,
+                         int64_t expected_version);
+/* The settings as JSON {steps:{code:{days,working,label}}, max_extension_days, warn_days,
+ * repeat_window_days, similarity_percent, version}. */
+json_t *st_case_settings_json(const struct case_settings *s);
+
+#define CASE_MAX_PETITIONERS 50
+#define CASE_MAX_REPRESENTATIVES 5
+#define CASE_MAX_RELATED 20
+
+struct case_petitioner_in {
+    const char *name;
+    const char *id_number; /* normalised and validated by the caller, or "" */
+    const char *phone;     /* normalised and validated by the caller, or "" */
+    const char *address;
+    int is_representative;
+};
+
+struct case_in {
+    const char *channel, *kind, *category, *title, *content;
+    const char *received_at; /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *urgency;     /* normal | urgent | very_urgent */
+    const char *source;      /* console | public | api */
+    int64_t region_id, head_count;
+    int64_t accused_unit_id, accused_user_id; /* 0: none */
+    int64_t reception_day_id;                 /* 0: none */
+    int64_t duplicate_of;                     /* 0: none; else linked as 重复 */
+    const int64_t *related_ids;
+    int n_related;
+    const struct case_petitioner_in *pet;
+    int n_pet;
+    int64_t unit_id; /* registering unit; 0: the creator's unit (console) */
+};
+
+/* Registers a case: number XF-<year>-<seq>, a new query code (plain text written to
+ * query_code, only its keyed hash stored), petitioners sealed and hashed, the 初信初访 flag
+ * (no earlier case of any of its petitioners), the first deadline, a "register" timeline event
+ * and the audit record, in one transaction. v NULL: a public submission (no scope checks on
+ * region/unit). SX_EVALIDATION with *field for a region, unit, reception day, category,
+ * duplicate_of or related id that does not exist or is outside the viewer's scope. */
+int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, const struct case_in *in,
+                   char query_code[QUERY_CODE_BUF], int64_t *id, const char **field);
+
+struct case_filter {
+    const char *status, *channel, *kind, *category, *deadline_state, *urgency;
+    int64_t county_id, region_id, unit_id, reception_day_id;
+    int supervised, first_time; /* -1: any */
+    const char *from, *to;      /* received_at day range "YYYY-MM-DD", inclusive */
+};
+/* List items (masked petitioners) as in docs/CASES.md; sort: received_at (default desc),
+ * due_date, case_no, updated_at. */
+int st_case_list(struct db *db, const struct case_viewer *v, const struct case_filter *f, const struct paging *pg,
+                 json_t **items, int64_t *total);
+/* The detail (masked) with timeline, attachments, links, deadlines and allowed_actions for v. */
+int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t **out);
+/* Full ID numbers and phones of the petitioners; writes the audit record "case.pii_view".
+ * Caller checked case:pii. */
+int st_case_pii(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, json_t **out);
+/* Applies a workflow action (state machine check, inputs, deadlines, event with note and data,
+ * attachments bound to the event, audit record) in one transaction; expected_version 0: no
+ * check. SX_ECONFLICT with *why and *allowed (new JSON array [{code,label}] of the actions
+ * allowed now for v) when the state does not allow it; SX_EVALIDATION with *why/*field for
+ * inputs; SX_EFORBIDDEN when v lacks the action's permission. On success *out is the detail. */
+struct case_act_in {
+    enum case_action action;
+    struct case_action_input in;
+    const char *note;
+    const char *contact_at;   /* contact/down_visit: when (ISO) */
+    const char *callback_how; /* 回访 how */
+    const int64_t *attachment_ids;
+    int n_attachments;
+    int64_t expected_version;
+};
+int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
+                const struct case_act_in *in, json_t **out, const char **why, const char **field,
+                json_t **allowed);
+/* Issues a new query code (the old one stops working); audited. */
+int st_case_new_query_code(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
+                           char query_code[QUERY_CODE_BUF]);
+/* Links two visible cases as related (both directions); audited, a timeline event on each. */
+int st_case_link(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, int64_t other,
+                 const char *note);
+
+/* ---- repeat detection, attachments, todo, export (st_case_extra.c) ---- */
+struct case_match_in {
+    int64_t region_id; /* 0: unknown */
+    const char *title, *content;
+    const char *const *id_numbers; /* normalised */
+    int n_ids;
+    const char *const *phones; /* normalised */
+    int n_phones;
+    int64_t exclude_id;
+};
+/* Earlier visible cases within the repeat window: same petitioner (id/phone hash), same
+ * representative of a group petition, or similar content in the same county. JSON
+ * {items:[{id,case_no,title,status,status_label,received_at,region_name,score,reasons:[..]}],
+ *  first_time: bool (no petitioner match)} ordered by score. */
+int st_case_match(struct db *db, const struct case_viewer *v, const struct case_match_in *in, json_t **out);
+#define CASE_MAX_ATTACHMENTS 20
+/* Stores bytes content-addressed (sha256) and adds the attachment to a visible case; audited.
+ * SX_ETOOLARGE when the case has CASE_MAX_ATTACHMENTS. */
+int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t case_id,
+                   const char *name, const char *mime, const void *data, size_t len, json_t **out);
+/* An attachment of a visible case: meta {id,name,mime,size,sha256} and the bytes (malloc'd). */
+int st_case_attachment(struct db *db, const struct case_viewer *v, int64_t case_id, int64_t att_id, json_t **meta,
+                       void **data, size_t *len);
+/* 我的待办 for v: [{case_id,case_no,title,kind,kind_label,status,status_label,task,task_label,
+ * due_date,due_step_label,deadline_state,deadline_state_label,supervised,urgency}] by due date. */
+int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items);
+/* Rows for export (masked), at most cap; SX_ETOOLARGE when more match. */
+int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
+                   json_t **items);
+
+/* ---- the public page (st_case_public.c) ---- */
+/* A case by query code hash and the hash of the phone's last four digits (any petitioner).
+ * SX_ENOTFOUND for either mismatch (callers answer identically). Public view only. */
+int st_case_public_lookup(struct db *db, const char *code_hash, const char *last4_hash, json_t **out);
+/* Records the petitioner's rating once, after the reply. SX_ECONFLICT with *why otherwise. */
+int st_case_public_rate(struct db *db, const struct audit_ctx *a, const char *code_hash, const char *last4_hash,
+                        const char *satisfaction, const char **why);
+#endif

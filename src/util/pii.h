@@ -1,0 +1,30 @@
+/* Personal data at rest (等保2.0, PIPL art. 51): petitioners' ID numbers and phones are stored
+ * sealed (XChaCha20-Poly1305, libsodium secretbox) and compared through keyed hashes (BLAKE2b),
+ * never in plain text. The master key lives in a file next to the database ("<db>.key", mode
+ * 0600, created on first use); `sixia backup` copies it beside the backup. Subkeys for sealing,
+ * hashing and query codes are derived from it (crypto_kdf), so one leak does not give the others. */
+#ifndef SX_PII_H
+#define SX_PII_H
+#include <stddef.h>
+
+#define PII_HASH_BUF 65 /* 64 hex digits and the terminator */
+
+/* Loads the key from path, creating it (random, 0600) when absent. 0 or SX_EIO/SX_EINTERNAL
+ * (message logged). Needs sodium_init() done. */
+int pii_key_load(const char *key_path);
+/* For tests and tools: sets the key directly (32 bytes). */
+void pii_key_set(const unsigned char key[32]);
+/* Writes the key file for a copy of the database (backup). 0 or SX_EIO. */
+int pii_key_save(const char *key_path);
+/* "<db path>.key" into out. */
+void pii_key_path(const char *db_path, char *out, size_t n);
+
+/* Seals plain (NUL-terminated, ≤ 256 bytes) as "v1:" + base64 (nonce ‖ box) into out.
+ * "" seals to "". 0, or -1 when out is too small or plain too long. */
+int pii_seal(const char *plain, char *out, size_t n);
+/* Opens what pii_seal wrote. 0, or -1 when it was not sealed with this key or is malformed. */
+int pii_open(const char *sealed, char *out, size_t n);
+/* Keyed hash of value within a domain ("id", "phone", "last4", "query") as 64 hex digits.
+ * The same value in different domains hashes differently. */
+void pii_hash(const char *domain, const char *value, char out[PII_HASH_BUF]);
+#endif
