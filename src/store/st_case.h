@@ -107,7 +107,7 @@ int st_case_pii(struct db *db, const struct audit_ctx *a, const struct case_view
 /* Applies a workflow action (state machine check, inputs, deadlines, event with note and data,
  * attachments bound to the event, audit record) in one transaction; expected_version 0: no
  * check. SX_ECONFLICT with *why and *allowed (new JSON array [{code,label}] of the actions
- * allowed now for v) when the state does not allow it; SX_EVALIDATION with *why/*field for
+ * allowed now for v) when the state does not allow it; SX_EVALIDATION with *why and *field for
  * inputs; SX_EFORBIDDEN when v lacks the action's permission. On success *out is the detail. */
 struct case_act_in {
     enum case_action action;
