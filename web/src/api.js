@@ -139,3 +139,25 @@ export async function download(path, query, fallbackName) {
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10000)
 }
+
+// Sends a file's raw bytes as the request body (attachment uploads); returns the parsed JSON.
+export async function upload(path, query, file, opts = {}) {
+  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' }
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res
+  try {
+    res = await fetch(BASE + path + buildQuery(query), { method: 'POST', headers, body: file, credentials: 'same-origin' })
+  } catch (e) {
+    const err = new ApiError(0, 'network', '无法连接服务器，请检查网络')
+    if (!opts.silent) ElMessage.error(err.message)
+    throw err
+  }
+  if (!res.ok) {
+    const err = await parseError(res)
+    if (res.status === 401 && onUnauthorized) onUnauthorized(err)
+    if (!opts.silent) ElMessage.error(err.message)
+    throw err
+  }
+  const text = await res.text()
+  return text ? JSON.parse(text) : null
+}

@@ -27,7 +27,8 @@ export const ACTIONS = {
   'user.create': '新增用户', 'user.update': '修改用户', 'user.disable': '停用用户', 'user.enable': '启用用户',
   'user.unlock': '解锁用户', 'user.reset_password': '重置密码', 'user.grant': '分配角色',
   'role.create': '新增角色', 'role.update': '修改角色', 'role.delete': '删除角色',
-  'token.create': '新建API令牌', 'token.revoke': '吊销API令牌'
+  'token.create': '新建API令牌', 'token.revoke': '吊销API令牌',
+  'case.create': '登记信访事项', 'case.pii_view': '查看信访人完整信息', 'case.export': '导出信访事项'
 }
 
 export function objectLabel(code) {
@@ -59,4 +60,63 @@ export const LOGIN_EVENTS = {
 export function loginEventLabel(code) {
   if (!code) return ''
   return LOGIN_EVENTS[code] || actionLabel(code)
+}
+
+// ---- petition cases (codes and labels as in docs/CASES.md; the server sends labels too) ----
+const opts = (o) => Object.entries(o).map(([value, label]) => ({ value, label }))
+
+export const CASE_STATUS = {
+  registered: '登记', accepted: '受理', declined: '不予受理', forwarded: '转送', assigned: '交办',
+  signed: '签收', in_progress: '办理中', replied: '答复', called_back: '回访', closed: '办结'
+}
+export const CASE_KIND = { suggestion: '建议意见', report: '检举控告', appeal: '申诉求决', legal: '涉法涉诉' }
+export const CASE_CHANNEL = {
+  visit: '来访', letter: '来信', phone: '电话', fax: '传真', online: '网上信访', reception_day: '接访日',
+  down_visit: '下访', onsite: '现场办公', outreach: '宣讲反馈', open311: 'Open311'
+}
+export const CASE_URGENCY = { normal: '一般', urgent: '紧急', very_urgent: '特急' }
+export const CASE_OUTCOME = { support: '支持', explain: '解释说明', not_support: '不予支持' }
+export const CASE_SATISFACTION = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' }
+export const CASE_EXT = { none: '未申请', pending: '待审批', approved: '已批准', rejected: '未批准' }
+export const DEADLINE_STATE = { normal: '正常', due_soon: '临期', overdue: '逾期' }
+export const CASE_ACTION = {
+  register: '登记', accept: '受理', decline: '不予受理', forward: '转送', assign: '交办', sign: '签收', return: '退回',
+  contact: '联系群众', reply: '答复', callback: '回访', close: '办结', extend_request: '申请延期',
+  extend_approve: '批准延期', extend_reject: '不批准延期', supervise: '督办', take_charge: '包案',
+  review_request: '申请复查', recheck_request: '申请复核', onspot: '当场答复', down_visit: '下访'
+}
+export const TODO_TASK = {
+  accept: '待受理', assign: '待交办', sign: '待签收', reply: '待答复', callback: '待回访', close: '待办结', approve: '待审批延期'
+}
+export const LINK_KIND = { related: '相关件', duplicate: '重复件', review: '复查复核' }
+
+export const CASE_STATUSES = opts(CASE_STATUS)
+export const CASE_KINDS = opts(CASE_KIND)
+export const CASE_CHANNELS = opts(CASE_CHANNEL)
+export const CASE_URGENCIES = opts(CASE_URGENCY)
+export const CASE_OUTCOMES = opts(CASE_OUTCOME)
+export const CASE_SATISFACTIONS = opts(CASE_SATISFACTION)
+export const DEADLINE_STATES = opts(DEADLINE_STATE)
+
+// A label from a table, falling back to the code.
+export function caseLabel(table, code) {
+  if (code === null || code === undefined || code === '') return ''
+  return table[code] || String(code)
+}
+
+// 正常 green, 临期 orange, 逾期 red.
+export function deadlineTagType(state) {
+  return state === 'overdue' ? 'danger' : state === 'due_soon' ? 'warning' : state === 'normal' ? 'success' : 'info'
+}
+export function statusTagType(status) {
+  switch (status) {
+    case 'registered': return 'info'
+    case 'declined': case 'forwarded': return 'info'
+    case 'closed': return 'success'
+    case 'replied': case 'called_back': return 'primary'
+    default: return 'warning'
+  }
+}
+export function urgencyTagType(u) {
+  return u === 'very_urgent' ? 'danger' : u === 'urgent' ? 'warning' : 'info'
 }

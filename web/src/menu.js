@@ -12,6 +12,13 @@ export const MENU = [
     ]
   },
   {
+    title: '信访', icon: 'ChatLineSquare', key: 'cases',
+    children: [
+      { path: '/cases/new', title: '信访登记', icon: 'EditPen', perm: 'case:intake' },
+      { path: '/cases', title: '信访事项', icon: 'Tickets', perm: 'case:read' }
+    ]
+  },
+  {
     title: '接访日', icon: 'Reading', key: 'reception',
     children: [
       { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' }
