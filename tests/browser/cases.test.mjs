@@ -260,6 +260,41 @@ test('clerk accepts and assigns the case to 地区住建局, uploads an attachme
   }
 })
 
+test('leader supervises the case; 督办 shows on the detail and in the list', async () => {
+  assert.ok(state.id)
+  const { context, page, problems } = await openPage(browser)
+  try {
+    await loginHome(page, server.url, 'leader')
+    await openCase(page, state.id)
+    const codes = await actionCodes(page)
+    assert.ok(codes.includes('supervise'), `leader may supervise: ${codes}`)
+    for (const c of ['accept', 'assign', 'sign', 'reply', 'callback', 'close']) assert.ok(!codes.includes(c), `leader has no ${c}: ${codes}`)
+    await page.locator('[data-test="act-supervise"]').click()
+    const dlg = page.locator('[data-test="action-dialog"]').filter({ visible: true }).last()
+    await dlg.waitFor()
+    // 督办 needs a comment: submitting empty is refused on the page.
+    await dlg.locator('[data-test="act-submit"]').click()
+    await dlg.locator('.el-form-item__error', { hasText: '请填写督办意见' }).waitFor()
+    await dlg.locator('[data-test="act-reason"] textarea, textarea[data-test="act-reason"]').first().fill('请于本周内签收并联系群众')
+    await dlg.locator('[data-test="act-submit"]').click()
+    await page.locator('.el-message--success').last().waitFor()
+    await page.locator('[data-test="case-head"] [data-test="flag-supervised"]').waitFor()
+    assert.match(await page.locator('[data-test="case-supervise-comment"]').innerText(), /请于本周内签收并联系群众/)
+    assert.equal(await status(page), '交办', '督办 keeps the status')
+
+    await page.goto(`${server.url}/cases`)
+    await settle(page)
+    await input(page, 'case-keyword').fill(tail)
+    await page.locator('[data-test="case-search"]').click()
+    const row = page.locator('[data-test="case-table"] .el-table__body tr', { hasText: state.caseNo })
+    await row.waitFor()
+    await row.locator('[data-test="flag-supervised"]').waitFor()
+    assertClean(problems)
+  } finally {
+    await context.close()
+  }
+})
+
 test('handler finds the case in 我的待办, signs for it and replies', async () => {
   assert.ok(state.id)
   const { context, page, problems } = await openPage(browser)
@@ -274,6 +309,7 @@ test('handler finds the case in 我的待办, signs for it and replies', async (
     // The deadline shows as a coloured 正常/临期/逾期 tag.
     assert.match(await row.locator('[data-test="deadline"]').innerText(), /\d{4}-\d{2}-\d{2}\s*(正常|临期|逾期)/)
     assert.ok(Number(await wb.locator('[data-test="todo-count-sign"] .num').innerText()) >= 1)
+    await row.locator('[data-test="flag-supervised"]').waitFor() // 督办 shows in 我的待办 too
     await screenshot(page, 'cases-workbench')
 
     await row.locator('[data-test="todo-case"]').click()
