@@ -630,30 +630,35 @@ static json_t *allowed_json(const struct case_settings *set, const struct calend
     return out;
 }
 
-static json_t *deadline_entry(const struct case_settings *set, enum deadline_step step, cal_day due)
+/* One deadline; a step already met shows no state but "已完成". */
+static json_t *deadline_entry(const struct case_settings *set, enum deadline_step step, cal_day due, int done)
 {
     char d[11];
     fmt_day(due, d);
     enum deadline_state st = deadline_state(due, today(), set->dl.warn_days);
-    return json_pack("{s:s,s:s,s:s,s:s,s:s}", "step", deadline_step_code(step), "label", deadline_step_label(step),
-                     "due_date", d, "state", deadline_state_code(st), "state_label", deadline_state_label(st));
+    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
+                     deadline_step_label(step), "due_date", d, "done", done, "state",
+                     done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
 }
 
 static json_t *deadlines_json(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
 {
     json_t *a = json_array();
+    enum case_status st = r->cs.status;
     cal_day due;
     if (!r->cs.review_level && !deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due));
+        json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due, st != CS_REGISTERED && st != CS_ACCEPTED));
     if (r->assigned_at[0] && !deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due));
-    if ((r->accepted_at[0] || r->cs.review_level) && (due = close_due(set, cal, r)))
+        json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due, st != CS_ASSIGNED));
+    if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
+        (due = close_due(set, cal, r)))
         json_array_append_new(a, deadline_entry(set, r->cs.review_level == 1   ? DL_REVIEW_ANSWER
                                                      : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
                                                                                : DL_CLOSE,
-                                                due));
+                                                due, st == CS_CLOSED));
     enum deadline_step step;
-    if ((due = review_window(set, cal, r, &step))) json_array_append_new(a, deadline_entry(set, step, due));
+    if ((due = review_window(set, cal, r, &step)))
+        json_array_append_new(a, deadline_entry(set, step, due, r->cs.review_requested));
     return a;
 }
 
