@@ -11,7 +11,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-ASAN_CFLAGS := $(BASE_CFLAGS) -O1 $(SAN)
+# The test build (ASan+UBSan) also honours test hooks such as SIXIA_TEST_TODAY (st_cases.c);
+# the release build never reads them.
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 $(SAN) -DSX_TEST_HOOKS
 
 SRC := $(shell find src -name '*.c' | LC_ALL=C sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))

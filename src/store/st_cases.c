@@ -147,6 +147,12 @@ static cal_day local_day(const char *iso)
 
 static cal_day today(void)
 {
+#ifdef SX_TEST_HOOKS
+    /* The test build lets API tests move "today" to check windows and deadline states. */
+    const char *fake = getenv("SIXIA_TEST_TODAY");
+    cal_day fd;
+    if (fake && strlen(fake) == 10 && !day_parse(fake, 10, &fd)) return fd;
+#endif
     char d[16];
     time_local_date(time(NULL), d);
     cal_day day;
@@ -589,10 +595,19 @@ static int may_act(const struct case_viewer *v, const struct case_row *r, enum c
     return SX_OK;
 }
 
-/* Review requests are open only inside their window. */
+/* 退回 and the review requests are open only inside their windows. */
 static int window_open(const struct case_settings *set, const struct calendar *cal, const struct case_row *r,
                        enum case_action a, const char **why)
 {
+    if (a == CA_RETURN) {
+        /* 退回: the unit objects within the objection period after the assignment (art. 23). */
+        cal_day due;
+        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && today() > due) {
+            *why = "已超过退回异议期限（交办之日起5个工作日内），请按程序办理";
+            return SX_ECONFLICT;
+        }
+        return SX_OK;
+    }
     if (a != CA_REVIEW_REQUEST && a != CA_RECHECK_REQUEST) return SX_OK;
     enum deadline_step step;
     cal_day due = review_window(set, cal, r, &step);
