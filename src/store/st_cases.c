@@ -974,7 +974,7 @@ static int region_county(struct db *db, int64_t region_id, int64_t *county)
 static void phone_last4(const char *phone, char out[5])
 {
     out[0] = 0;
-    size_t n = strcspn(phone, "-");
+    size_t n = strcspn(phone, "#");
     if (n < 4) return;
     memcpy(out, phone + n - 4, 4);
     out[4] = 0;
