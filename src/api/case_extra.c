@@ -12,12 +12,6 @@
 #define EXPORT_CAP 100000
 #define ATTACH_NAME_MAX 100
 
-static int viewer(struct req *r, struct case_viewer *v)
-{
-    int rc = st_case_viewer(req_db(r), &r->who.scope, r->who.user_id, r->who.unit_id, r->who.perms, v);
-    return rc ? api_rc(r, rc) : SX_OK;
-}
-
 /* ---- POST /api/v1/cases/match ---- */
 
 static const struct jv_field match_spec[] = {
@@ -93,7 +87,7 @@ static int match(struct req *r)
         .exclude_id = jv_int(r->json, "exclude_id", 0),
     };
     struct case_viewer v;
-    if ((rc = viewer(r, &v))) return rc;
+    if ((rc = case_viewer_of(r, &v))) return rc;
     json_t *out;
     if ((rc = st_case_match(req_db(r), &v, &in, &out))) return api_rc(r, rc);
     return reply_json(r, 200, out);
@@ -122,7 +116,7 @@ static int attach(struct req *r)
     if ((rc = check_name(r, name))) return rc;
     if (r->body_len == 0) return req_fail(r, SX_EVALIDATION, "body", "附件内容为空");
     struct case_viewer v;
-    if ((rc = viewer(r, &v))) return rc;
+    if ((rc = case_viewer_of(r, &v))) return rc;
     struct audit_ctx a;
     req_audit_ctx(r, &a);
     /* mime NULL: the store answers SX_EMEDIA, after the visibility check (an invisible case is
@@ -173,7 +167,7 @@ static int download(struct req *r)
     int rc = req_param_id(r, 0, &id);
     if (rc || (rc = req_param_id(r, 1, &aid))) return rc;
     struct case_viewer v;
-    if ((rc = viewer(r, &v))) return rc;
+    if ((rc = case_viewer_of(r, &v))) return rc;
     json_t *meta;
     void *data;
     size_t len;
@@ -191,7 +185,7 @@ static int download(struct req *r)
 static int todo(struct req *r)
 {
     struct case_viewer v;
-    int rc = viewer(r, &v);
+    int rc = case_viewer_of(r, &v);
     if (rc) return rc;
     json_t *items;
     if ((rc = st_case_todo(req_db(r), &v, &items))) return api_rc(r, rc);
@@ -201,93 +195,15 @@ static int todo(struct req *r)
 
 /* ---- GET /api/v1/cases/export ---- */
 
-static int code_ok(const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (!strcmp(s, *set)) return 1;
-    return 0;
-}
-
-static int query_day(struct req *r, const char *name, const char **out)
-{
-    const char *s = req_query(r, name);
-    *out = NULL;
-    if (!s || !*s) return SX_OK;
-    cal_day d;
-    char back[11];
-    if (strlen(s) != 10 || day_parse(s, 10, &d) || (day_format(d, back), strcmp(back, s)))
-        return req_fail(r, SX_EBADQUERY, name, "日期应为YYYY-MM-DD格式的有效日期");
-    *out = s;
-    return SX_OK;
-}
-
-static int query_bool(struct req *r, const char *name, int *out)
-{
-    const char *s = req_query(r, name);
-    *out = -1;
-    if (!s || !*s) return SX_OK;
-    if (!strcmp(s, "true") || !strcmp(s, "1")) *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0")) *out = 0;
-    else return req_fail(r, SX_EBADQUERY, name, arena_printf(&r->arena, "%s 只能是 true 或 false", name));
-    return SX_OK;
-}
-
-/* A code query parameter: NULL when absent, 400 when not valid. */
-static int query_code(struct req *r, const char *name, int (*from_code)(const char *), const char *const *set,
-                      const char **out)
-{
-    const char *s = req_query(r, name);
-    *out = NULL;
-    if (!s || !*s) return SX_OK;
-    if ((from_code && from_code(s) < 0) || (set && !code_ok(s, set)))
-        return req_fail(r, SX_EBADQUERY, name, arena_printf(&r->arena, "%s 的取值不正确", name));
-    *out = s;
-    return SX_OK;
-}
-
-/* The list's filters (docs/CASES.md, GET /api/v1/cases). */
+/* The list's filters, sort and keyword (docs/CASES.md, GET /api/v1/cases). */
 static int read_filter(struct req *r, struct case_filter *f, struct paging *pg)
 {
-    static const char *const urgencies[] = {"normal", "urgent", "very_urgent", NULL};
-    static const char *const dstates[] = {"normal", "due_soon", "overdue", NULL};
-    static const char *const sorts[] = {"received_at", "due_date", "case_no", "updated_at", NULL};
-    memset(f, 0, sizeof *f);
-    memset(pg, 0, sizeof *pg);
-    pg->page = 1;
-    pg->page_size = 200;
     int rc;
-    if ((rc = query_code(r, "status", case_status_from_code, NULL, &f->status)) ||
-        (rc = query_code(r, "channel", case_channel_from_code, NULL, &f->channel)) ||
-        (rc = query_code(r, "kind", case_kind_from_code, NULL, &f->kind)) ||
-        (rc = query_code(r, "urgency", NULL, urgencies, &f->urgency)) ||
-        (rc = query_code(r, "deadline_state", NULL, dstates, &f->deadline_state)) ||
-        (rc = req_query_int(r, "county_id", 0, 1, INT32_MAX, &f->county_id)) ||
-        (rc = req_query_int(r, "region_id", 0, 1, INT32_MAX, &f->region_id)) ||
-        (rc = req_query_int(r, "unit_id", 0, 1, INT32_MAX, &f->unit_id)) ||
-        (rc = req_query_int(r, "reception_day_id", 0, 1, INT64_MAX, &f->reception_day_id)) ||
-        (rc = query_bool(r, "supervised", &f->supervised)) || (rc = query_bool(r, "first_time", &f->first_time)) ||
-        (rc = query_day(r, "from", &f->from)) || (rc = query_day(r, "to", &f->to)))
-        return rc;
-    const char *cat = req_query(r, "category");
-    if (cat && *cat) {
-        if (strlen(cat) > 20 || has_control_ex(cat, 0))
-            return req_fail(r, SX_EBADQUERY, "category", "category 的取值不正确");
-        f->category = cat;
-    }
-    const char *kw = req_query(r, "keyword");
-    if (kw && utf8_len(kw) > 100) return req_fail(r, SX_EBADQUERY, "keyword", "关键词不能超过100个字符");
-    pg->keyword = kw && *kw ? kw : NULL;
-    const char *sort = req_query(r, "sort"), *order = req_query(r, "order");
-    if (sort && *sort == '-') pg->desc = 1, sort++;
-    if (sort && *sort) {
-        if (!code_ok(sort, sorts)) return req_fail(r, SX_EBADQUERY, "sort", "不支持的排序字段");
-        pg->sort = sort;
-    }
-    if (order && *order) {
-        if (!strcmp(order, "desc")) pg->desc = 1;
-        else if (!strcmp(order, "asc")) pg->desc = 0;
-        else return req_fail(r, SX_EBADQUERY, "order", "order 只能是 asc 或 desc");
-    }
+    if ((rc = req_paging(r, pg)) || (rc = case_read_filter(r, f))) return rc;
+    const char *order = req_query(r, "order");
+    if (order && !strcmp(order, "desc")) pg->desc = 1;
+    else if (order && !strcmp(order, "asc")) pg->desc = 0;
+    else if (order && *order) return req_fail(r, SX_EBADQUERY, "order", "order 只能是 asc 或 desc");
     return SX_OK;
 }
 
@@ -381,7 +297,7 @@ static int export_xlsx(struct req *r)
     struct paging pg;
     int rc = read_filter(r, &f, &pg);
     struct case_viewer v;
-    if (rc || (rc = viewer(r, &v))) return rc;
+    if (rc || (rc = case_viewer_of(r, &v))) return rc;
     char path[] = "/tmp/sixia-export-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) return req_fail(r, SX_EINTERNAL, NULL, NULL);
@@ -486,7 +402,7 @@ static int settings_put(struct req *r)
         {"warn_days", "临期提醒天数", JV_INT, 0, 0, 30},
         {"repeat_window_days", "重复件查找范围（天）", JV_INT, 0, 1, 3650},
         {"similarity_percent", "内容相似度阈值", JV_INT, 0, 30, 100},
-        {"version", "版本号", JV_INT, 0, 1, INT64_MAX},
+        {"version", "版本号", JV_INT, 0, 0, INT64_MAX}, /* 0: never saved (the defaults) */
     };
     if (!json_is_object(r->json)) return req_fail(r, SX_EBADJSON, NULL, "请求内容必须是 JSON 对象");
     json_t *plain = json_copy(r->json);

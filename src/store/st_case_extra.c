@@ -522,7 +522,7 @@ int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items)
 
 /* ---- export ---- */
 
-#define EXPORT_PAGE 200
+#define EXPORT_PAGE 1000 /* st_case_list takes any page size; fewer pages, fewer counts */
 
 int st_case_export_each(struct db *db, const struct case_viewer *v, const struct case_filter *f,
                         const struct paging *pg, int64_t cap, case_row_fn fn, void *arg, int64_t *count)
@@ -552,24 +552,5 @@ int st_case_export_each(struct db *db, const struct case_viewer *v, const struct
         if (rc || n < EXPORT_PAGE || *count >= total) break;
     }
     db_commit(db);
-    return rc;
-}
-
-static int collect(json_t *item, void *arg)
-{
-    return json_array_append(arg, item) ? SX_EINTERNAL : SX_OK;
-}
-
-int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
-                   json_t **items)
-{
-    struct paging pg = {.page = 1, .page_size = EXPORT_PAGE};
-    int64_t n;
-    *items = json_array();
-    int rc = st_case_export_each(db, v, f, &pg, cap, collect, *items, &n);
-    if (rc) {
-        json_decref(*items);
-        *items = NULL;
-    }
     return rc;
 }
