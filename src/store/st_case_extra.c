@@ -290,6 +290,7 @@ int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_v
                    const char *name, const char *mime, const void *data, size_t len, json_t **out)
 {
     *out = NULL;
+    char *dt = NULL; /* the event's data, also the audit details */
     unsigned char h[crypto_hash_sha256_BYTES];
     char sha[crypto_hash_sha256_BYTES * 2 + 1], now[32];
     crypto_hash_sha256(h, data, len);
@@ -326,17 +327,30 @@ int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_v
     db_bind_int(s, 2, (int64_t)len);
     db_bind_blob(s, 3, data, len);
     if ((rc = db_run(s))) goto fail;
-    json_t *d = json_pack("{s:s,s:s,s:I,s:s}", "name", name, "mime", mime, "size", (json_int_t)len, "sha256", sha);
-    char *dt = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    /* event_id stays NULL: a later workflow action binds the attachment to its own event
+     * (attachment_ids); the upload itself is recorded as an "attach" event naming it. */
+    if (!(s = db_prepare(db, "INSERT INTO case_attachments (case_id, name, mime, size, sha256, uploaded_by,"
+                             " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")))
+        goto fail;
+    db_bind_int(s, 1, case_id);
+    db_bind_text(s, 2, name);
+    db_bind_text(s, 3, mime);
+    db_bind_int(s, 4, (int64_t)len);
+    db_bind_text(s, 5, sha);
+    if (a->user_id > 0) db_bind_int(s, 6, a->user_id);
+    else db_bind_null(s, 6);
+    db_bind_text(s, 7, now);
+    if ((rc = db_run(s))) goto fail;
+    int64_t att_id = db_last_id(db);
+    json_t *d = json_pack("{s:I,s:s,s:s,s:I,s:s}", "attachment_id", (json_int_t)att_id, "name", name, "mime", mime,
+                          "size", (json_int_t)len, "sha256", sha);
+    dt = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!dt) goto fail;
     s = db_prepare(db, "INSERT INTO case_events (case_id, action, from_status, to_status, actor_id, actor_name, at,"
                        " note, data) VALUES (?1, 'attach', ?2, ?2, ?3,"
                        " COALESCE((SELECT display_name FROM users WHERE id = ?3), ?4, ''), ?5, ?6, ?7)");
-    if (!s) {
-        free(dt);
-        goto fail;
-    }
+    if (!s) goto fail;
     db_bind_int(s, 1, case_id);
     db_bind_text(s, 2, status);
     if (a->user_id > 0) db_bind_int(s, 3, a->user_id);
@@ -345,24 +359,7 @@ int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_v
     db_bind_text(s, 5, now);
     db_bind_text(s, 6, name);
     db_bind_text(s, 7, dt);
-    rc = db_run(s);
-    free(dt);
-    if (rc) goto fail;
-    int64_t event_id = db_last_id(db);
-    if (!(s = db_prepare(db, "INSERT INTO case_attachments (case_id, event_id, name, mime, size, sha256, uploaded_by,"
-                             " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")))
-        goto fail;
-    db_bind_int(s, 1, case_id);
-    db_bind_int(s, 2, event_id);
-    db_bind_text(s, 3, name);
-    db_bind_text(s, 4, mime);
-    db_bind_int(s, 5, (int64_t)len);
-    db_bind_text(s, 6, sha);
-    if (a->user_id > 0) db_bind_int(s, 7, a->user_id);
-    else db_bind_null(s, 7);
-    db_bind_text(s, 8, now);
     if ((rc = db_run(s))) goto fail;
-    int64_t att_id = db_last_id(db);
     if (!(s = db_prepare(db, "UPDATE cases SET updated_at = ?2 WHERE id = ?1"))) goto fail;
     db_bind_int(s, 1, case_id);
     db_bind_text(s, 2, now);
@@ -370,19 +367,15 @@ int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_v
     *out = json_pack("{s:I,s:s,s:s,s:I,s:s}", "id", (json_int_t)att_id, "name", name, "mime", mime, "size",
                      (json_int_t)len, "sha256", sha);
     if (!*out) goto fail;
-    json_t *ad = json_pack("{s:I,s:s,s:s,s:I,s:s}", "attachment_id", (json_int_t)att_id, "name", name, "mime", mime,
-                           "size", (json_int_t)len, "sha256", sha);
-    char *at = ad ? json_dumps(ad, JSON_COMPACT) : NULL;
-    json_decref(ad);
     char idt[24];
     snprintf(idt, sizeof idt, "%lld", (long long)case_id);
-    rc = at ? st_audit_append(db, a, "case.attach", "case", idt, 1, at) : SX_EINTERNAL;
-    free(at);
-    if (rc) goto fail;
+    if ((rc = st_audit_append(db, a, "case.attach", "case", idt, 1, dt))) goto fail;
     if ((rc = db_commit(db))) goto fail;
+    free(dt);
     return SX_OK;
 fail:
     db_rollback(db);
+    free(dt);
     json_decref(*out);
     *out = NULL;
     return rc ? rc : SX_EINTERNAL;

@@ -377,11 +377,18 @@ def tasks(items):
     return {(i["case_id"], i["task"]) for i in items}
 
 
-def test_todo_clerk(ds, xy, ctx):
+def test_todo_clerk(ds, xy, ctx, server):
     c = new_case(ds, ctx["ds_town"])
     x = new_case(xy, ctx["xy_town"])
     items = todo(ds)
     assert (c["id"], "accept") in tasks(items) and x["id"] not in {i["case_id"] for i in items}
+    # every case in the 东山县 clerk's list is registered or handled in 东山县
+    ids = ",".join(str(int(i["case_id"])) for i in items)
+    gov = server.sql("SELECT path FROM units WHERE name = '东山县人民政府'")[0][0]
+    outside = server.sql(f"SELECT c.id FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN units h"
+                         f" ON h.id = c.handling_unit_id WHERE c.id IN ({ids}) AND u.path NOT LIKE ? AND"
+                         f" (h.path IS NULL OR h.path NOT LIKE ?)", (gov + "%", gov + "%"))
+    assert outside == []
     it = next(i for i in items if i["case_id"] == c["id"])
     assert it["task_label"] == "待受理" and it["status"] == "registered" and it["status_label"] == "登记"
     assert it["case_no"] == c["case_no"] and it["title"] == c["title"]
@@ -412,8 +419,16 @@ def test_todo_handler_and_leader(ds, handler, leader, ctx):
     assert it["task"] == "approve" and it["task_label"] == "待审批延期"
     act(leader, c["id"], "extend_approve")
     assert c["id"] not in {i["case_id"] for i in todo(leader)}
+    # 答复 with an uploaded document: the action binds it to its own timeline event
+    att = upload(handler, c["id"], "答复意见书.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    d = ds.get(f"/api/v1/cases/{c['id']}").json()
+    assert next(x for x in d["attachments"] if x["id"] == att["id"])["event_id"] is None
+    d = act(handler, c["id"], "reply", reply_text="已安排维修。", attachment_ids=[att["id"]])
+    ev = next(e for e in d["timeline"] if e["action"] == "reply")
+    assert [x["id"] for x in ev["attachments"]] == [att["id"]]
+    assert next(x for x in d["attachments"] if x["id"] == att["id"])["event_id"] == ev["id"]
+    assert any(e["action"] == "attach" and e["action_label"] == "上传附件" for e in d["timeline"])
     # 答复 → the clerk calls back, then closes
-    act(handler, c["id"], "reply", reply_text="已安排维修。")
     assert (c["id"], "callback") in tasks(todo(ds))
     act(ds, c["id"], "callback", satisfaction="satisfied", resolved=True, callback_how="电话")
     assert (c["id"], "close") in tasks(todo(ds))
