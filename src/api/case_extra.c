@@ -42,7 +42,7 @@ static int match_petitioners(struct req *r, json_t *pets, const char **ids, int 
         json_t *x;
         json_object_foreach(p, k, x)
         {
-            const char *f = arena_printf(&r->arena, "petitioners[%zu].%s", i, k);
+            const char *f = arena_printf(&r->arena, "petitioners[%zu].%.40s", i, k);
             if (strcmp(k, "id_number") && strcmp(k, "phone"))
                 return req_fail(r, SX_EVALIDATION, f, "不支持的字段");
             if (json_is_null(x)) continue;
