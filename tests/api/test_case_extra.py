@@ -551,3 +551,30 @@ def test_settings_change_deadline(ds, handler, admin, ctx):
     finally:
         put_settings(admin, s2, steps={"close": s["steps"]["close"]}, warn_days=s["warn_days"])
     assert settings(ds)["steps"]["close"]["days"] == 60
+
+
+def test_todo_deadline_state_follows_today(tmp_path, monkeypatch):
+    """正常 → 临期 → 逾期 in 我的待办 as days pass (the test build's clock), the same as in the list."""
+    from conftest import Server, run_cli
+    db = str(tmp_path / "clock.db")
+    run_cli("demo", db=db)
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    try:
+        clerk = srv.client("clerk_dongshan")
+        town = srv.sql("SELECT r.id FROM regions r JOIN regions k ON r.parent_id = k.id"
+                       " WHERE k.name = '东山县' ORDER BY r.id LIMIT 1")[0][0]
+        c = new_case(clerk, town)
+        due = datetime.date.fromisoformat(c["due_date"])
+        warn = settings(clerk)["warn_days"]
+        for offset, state in ((-(warn + 1), "normal"), (-warn, "due_soon"), (0, "due_soon"), (1, "overdue")):
+            assert srv.stop() == 0
+            monkeypatch.setenv("SIXIA_TEST_TODAY", (due + datetime.timedelta(days=offset)).isoformat())
+            srv = Server(db, extra=["--login-rate", "100000"]).start()
+            clerk = srv.client("clerk_dongshan")
+            it = next(i for i in todo(clerk) if i["case_id"] == c["id"])
+            listed = next(i for i in clerk.get("/api/v1/cases", params={"page_size": 200}).json()["items"]
+                          if i["id"] == c["id"])
+            assert it["deadline_state"] == state == listed["deadline_state"], (offset, it, listed)
+            assert it["deadline_state_label"] == listed["deadline_state_label"]
+    finally:
+        assert srv.stop() == 0
