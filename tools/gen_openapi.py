@@ -228,7 +228,7 @@ E = [
     ("post", "/api/v1/cases/{id}/attachments", "case:read", "上传附件（请求体为文件内容，类型按内容识别，≤10 MiB）", "BINARY", 201, ref("CaseAttachment"), ["name"]),
     ("get", "/api/v1/cases/{id}/attachments/{aid}", "case:read", "下载附件", None, 200, {"type": "string", "format": "binary"}, []),
     ("get", "/api/v1/todo", "authenticated", "我的待办", None, 200, ref("Todo"), []),
-    ("get", "/api/v1/settings/cases", "case:read", "信访办理期限与重复件设置", None, 200, ref("CaseSettings"), []),
+    ("get", "/api/v1/settings/cases", "authenticated", "信访办理期限与重复件设置", None, 200, ref("CaseSettings"), []),
     ("put", "/api/v1/settings/cases", "case:settings", "修改信访办理期限与重复件设置", "CaseSettings", 200, ref("CaseSettings"), []),
 ]
 

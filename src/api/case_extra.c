@@ -438,7 +438,7 @@ const struct route case_extra_routes[] = {
     {M_POST, "/api/v1/cases/{id}/attachments", P_CASE_READ, attach, RF_UPLOAD, "上传信访事项附件"},
     {M_GET, "/api/v1/cases/{id}/attachments/{aid}", P_CASE_READ, download, 0, "下载信访事项附件"},
     {M_GET, "/api/v1/todo", P_AUTHENTICATED, todo, 0, "我的待办"},
-    {M_GET, "/api/v1/settings/cases", P_CASE_READ, settings_get, 0, "信访办理设置"},
+    {M_GET, "/api/v1/settings/cases", P_AUTHENTICATED, settings_get, 0, "信访办理设置"},
     {M_PUT, "/api/v1/settings/cases", P_CASE_SETTINGS, settings_put, 0, "修改信访办理设置"},
     ROUTES_END,
 };

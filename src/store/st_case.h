@@ -33,6 +33,9 @@ int st_case_viewer(struct db *db, const struct scope *sc, int64_t user_id, int64
     " AND (c.accused_unit_id IS NULL OR NOT EXISTS (SELECT 1 FROM units au WHERE au.id = c.accused_unit_id"  \
     " AND substr(?12, 1, length(au.path)) = au.path))"                                                         \
     " AND (c.accused_user_id IS NULL OR c.accused_user_id <> ?13))"
+/* Today (deployment zone) for deadline states and windows; the ASan test build lets API tests
+ * move it with SIXIA_TEST_TODAY=YYYY-MM-DD (never read by the release build). */
+cal_day st_case_today(void);
 /* store_prepare_scoped + the viewer parameters ?11..?14. */
 struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct case_viewer *v);
 

@@ -437,20 +437,6 @@ static const char *task_label(const char *task)
     return "";
 }
 
-/* Today in the deployment zone; the ASan test build may move it like st_cases.c does, so the
- * deadline states of 我的待办 agree with the list's. */
-static cal_day today_day(void)
-{
-    cal_day d = 0;
-#ifdef SX_TEST_HOOKS
-    const char *fake = getenv("SIXIA_TEST_TODAY");
-    if (fake && strlen(fake) == 10 && !day_parse(fake, 10, &d)) return d;
-#endif
-    char buf[16];
-    time_local_date(time(NULL), buf);
-    return day_parse(buf, strlen(buf), &d) ? 0 : d;
-}
-
 static int has(const struct case_viewer *v, int p) { return (v->perms & perm_bit(p)) ? 1 : 0; }
 
 /* The task rows: the handling unit's tasks (签收, 答复) only for its people or the handler. */
@@ -492,7 +478,7 @@ int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items)
     db_bind_int(s, 22, CASE_TODO_MAX);
     json_t *rows;
     if ((rc = db_all_json(s, &rows))) return rc;
-    cal_day today = today_day();
+    cal_day today = st_case_today();
     size_t i;
     json_t *it;
     json_array_foreach(rows, i, it)
