@@ -98,11 +98,47 @@ schemas = {
                                    "plan": {"type": "array", "items": obj({"date": {"type": "string", "format": "date"}, "county_id": I, "leader_id": I},
                                                                           ["date", "county_id", "leader_id"])}},
                                   ["period_start", "period_end", "visits_per_county", "leaders", "plan"]),
+    "Case": obj({"id": I, "case_no": S, "title": S, "kind": S, "kind_label": S, "channel": S, "category": S,
+                 "region_id": I, "county_id": I, "status": S, "status_label": S, "received_at": T,
+                 "due_step": S, "due_date": S, "deadline_state": S, "supervised": B, "first_time": B,
+                 "petitioners": {"type": "array", "items": obj({"name": S, "phone_masked": S, "id_number_masked": S})},
+                 "timeline": {"type": "array", "items": {"type": "object"}},
+                 "allowed_actions": {"type": "array", "items": obj({"code": S, "label": S, "needs": STRS})},
+                 "version": I}),
+    "CaseList": obj({"items": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}, "total": I, "page": I, "page_size": I}),
+    "CaseInput": obj({"channel": S, "kind": S, "category": S, "region_id": I, "title": S, "content": S, "received_at": S,
+                      "urgency": S, "head_count": I, "accused_unit_id": I, "reception_day_id": I, "duplicate_of": I,
+                      "related_case_ids": IDS,
+                      "petitioners": {"type": "array", "items": obj({"name": S, "id_number": S, "phone": S, "address": S, "is_representative": B})}},
+                     ["channel", "kind", "category", "region_id", "title", "content", "petitioners"]),
+    "CaseAction": obj({"version": I, "note": S, "reason": S, "forward_to": S, "unit_id": I, "handler_id": I, "deadline": S,
+                       "contact_how": S, "contact_with": S, "contact_at": S, "reply_text": S, "outcome": S, "resolved": B,
+                       "satisfaction": S, "callback_how": S, "extend_days": I, "attachment_ids": IDS}),
+    "CasePii": obj({"petitioners": {"type": "array", "items": obj({"id": I, "name": S, "id_number": S, "phone": S})}}),
+    "CaseLinkInput": obj({"case_id": I, "note": S}, ["case_id"]),
+    "QueryCode": obj({"query_code": S}),
+    "CaseHandlers": obj({"items": {"type": "array", "items": obj({"unit_id": I, "unit_name": S, "users": {"type": "array", "items": obj({"id": I, "display_name": S})}})}}),
     "ReceptionValidation": obj({"ok": B, "total": I, "warning": {"type": "string", "nullable": True},
                                 "violations": {"type": "array", "items": obj({"kind": S, "message": S, "index": I,
                                                                               "date": {"type": "string", "nullable": True},
                                                                               "county_id": {"type": "integer", "nullable": True},
                                                                               "leader_id": {"type": "integer", "nullable": True}})}}),
+    # -- repeat detection, attachments, 我的待办, case settings (src/api/case_extra.c) --
+    "CaseMatchInput": obj({"region_id": I, "title": S, "content": S, "exclude_id": I,
+                           "petitioners": {"type": "array", "items": obj({"id_number": S, "phone": S})}}),
+    "CaseMatch": obj({"items": {"type": "array", "items": obj({"id": I, "case_no": S, "title": S, "status": S,
+                                                               "status_label": S, "received_at": T, "region_name": S,
+                                                               "score": I, "reasons": STRS})},
+                      "first_time": B}),
+    "CaseAttachment": obj({"id": I, "name": S, "mime": S, "size": I, "sha256": S}),
+    "Todo": obj({"items": {"type": "array", "items": obj({
+        "case_id": I, "case_no": S, "title": S, "kind": S, "kind_label": S, "status": S, "status_label": S,
+        "task": {"type": "string", "enum": ["accept", "assign", "sign", "reply", "callback", "close", "approve"]},
+        "task_label": S, "due_date": S, "due_step_label": S, "deadline_state": S, "deadline_state_label": S,
+        "supervised": B, "urgency": S})}, "total": I}),
+    "CaseSettings": obj({"steps": {"type": "object", "additionalProperties": obj({"days": I, "working": B, "label": S})},
+                         "max_extension_days": I, "warn_days": I, "repeat_window_days": I, "similarity_percent": I,
+                         "version": I}),
 }
 
 def ref(name):
@@ -176,10 +212,28 @@ E = [
     ("get", "/api/v1/deadlines/preview", "authenticated", "法定期限试算（按工作日历）", None, 200, ref("DeadlinePreview"), ["step", "start"]),
     ("post", "/api/v1/reception/plans/propose", "reception:plan", "生成接访日轮值方案（按工作日历，不保存）", "ReceptionPlanInput", 200, ref("ReceptionPlan"), []),
     ("post", "/api/v1/reception/plans/validate", "reception:plan", "检查（修改后的）接访日轮值方案", "ReceptionValidateInput", 200, ref("ReceptionValidation"), []),
+    ("get", "/api/v1/cases", "case:read", "信访事项列表", None, 200, ref("CaseList"), ["page", "page_size", "sort", "order", "keyword", "status", "county_id", "region_id", "unit_id", "category", "channel", "kind", "urgency", "deadline_state", "supervised", "first_time", "from", "to", "reception_day_id"]),
+    ("post", "/api/v1/cases", "case:intake", "登记信访事项（回复含查询码）", "CaseInput", 201, ref("Case"), []),
+    ("get", "/api/v1/cases/handlers", "case:assign", "可交办的承办单位和承办人", None, 200, ref("CaseHandlers"), []),
+    ("get", "/api/v1/cases/{id}", "case:read", "信访事项详情", None, 200, ref("Case"), []),
+    ("get", "/api/v1/cases/{id}/pii", "case:pii", "查看信访人完整身份信息（记入审计）", None, 200, ref("CasePii"), []),
+    ("post", "/api/v1/cases/{id}/actions/{action}", "case:read", "办理操作（受理、交办、签收、答复等；另需该操作的权限）", "CaseAction", 200, ref("Case"), []),
+    ("post", "/api/v1/cases/{id}/links", "case:intake", "关联信访事项", "CaseLinkInput", 200, ref("Case"), []),
+    ("post", "/api/v1/cases/{id}/query-code", "case:intake", "重新发放查询码", None, 200, ref("QueryCode"), []),
+    # -- repeat detection, attachments, 我的待办, case settings (src/api/case_extra.c) --
+    ("post", "/api/v1/cases/match", "case:intake", "查找重复信访事项（同一信访人、同一代表人、内容相似）", "CaseMatchInput", 200, ref("CaseMatch"), []),
+    ("get", "/api/v1/cases/export", "case:export", "导出信访事项 Excel（证件号、电话脱敏）", None, 200, {"type": "string", "format": "binary"},
+     ["keyword", "sort", "order", "status", "county_id", "region_id", "category", "channel", "kind", "urgency",
+      "deadline_state", "supervised", "first_time", "from", "to"]),
+    ("post", "/api/v1/cases/{id}/attachments", "case:read", "上传附件（请求体为文件内容，类型按内容识别，≤10 MiB）", "BINARY", 201, ref("CaseAttachment"), ["name"]),
+    ("get", "/api/v1/cases/{id}/attachments/{aid}", "case:read", "下载附件", None, 200, {"type": "string", "format": "binary"}, []),
+    ("get", "/api/v1/todo", "authenticated", "我的待办", None, 200, ref("Todo"), []),
+    ("get", "/api/v1/settings/cases", "authenticated", "信访办理期限与重复件设置", None, 200, ref("CaseSettings"), []),
+    ("put", "/api/v1/settings/cases", "case:settings", "修改信访办理期限与重复件设置", "CaseSettings", 200, ref("CaseSettings"), []),
 ]
 
 def param(name, where="query"):
-    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year") else "string"
+    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year", "aid") else "string"
     return {"name": name, "in": where, "required": where == "path", "schema": {"type": t}}
 
 paths = {}
@@ -188,6 +242,7 @@ for method, path, perm, summary, body, status, resp, q in E:
         ok = {"description": "成功"}
     else:
         ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if "export" in path
+                 else "application/octet-stream" if resp.get("format") == "binary"
                  else "application/json")
         ok = {"description": "成功", "content": {ctype: {"schema": resp}}}
     op = {"summary": summary, "x-permission": perm or "public",
@@ -200,7 +255,10 @@ for method, path, perm, summary, body, status, resp, q in E:
             params.append(param(seg[1:-1], "path"))
     if params:
         op["parameters"] = params
-    if body:
+    if body == "BINARY":
+        op["requestBody"] = {"required": True, "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"}}}}
+    elif body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
     if method == "put":
         op.setdefault("parameters", []).append({"name": "If-Match", "in": "header", "required": False,
