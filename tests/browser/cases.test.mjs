@@ -226,12 +226,7 @@ test('clerk accepts and assigns the case to 地区住建局, uploads an attachme
       // Exactly the inputs 交办 needs (plus the optional note).
       assert.equal(await dlg.locator('[data-test="act-reason"]').count(), 0)
       assert.equal(await dlg.locator('[data-test="act-reply"]').count(), 0)
-      const unit = dlg.locator('[data-test="act-unit"]').locator('xpath=ancestor-or-self::*[contains(@class,"el-select")][1]')
-      await unit.locator('.el-select__wrapper').click()
-      await unit.locator('input').first().fill('住房和城乡建设局')
-      const node = page.locator('.el-select__popper:visible .el-tree-node__content', { hasText: '地区住房和城乡建设局' }).first()
-      await node.click()
-      await noPopper(page).catch(() => {})
+      await choose(page, 'act-unit', '地区住房和城乡建设局')
       await choose(page, 'act-handler', '地区住建局承办人')
       await typeDate(page, dlg.locator('.el-form-item', { hasText: '办理期限' }).locator('input').first(), due)
     }, 'cases-assign-dialog')
