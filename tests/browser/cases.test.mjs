@@ -218,8 +218,30 @@ test('clerk accepts and assigns the case to 地区住建局, uploads an attachme
   try {
     await loginHome(page, server.url, 'clerk_dongshan')
     await openCase(page, state.id)
-    await act(page, 'accept', '受理')
+    // Someone else accepts it meanwhile: the stale 受理 is refused (409) with the server's
+    // message, and the page shows the fresh state.
+    const other = await page.evaluate(async (id) => {
+      const me = await (await fetch('/api/v1/auth/me', { credentials: 'same-origin' })).json()
+      const c = await (await fetch(`/api/v1/cases/${id}`, { credentials: 'same-origin' })).json()
+      const r = await fetch(`/api/v1/cases/${id}/actions/accept`, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify({ version: c.version, note: '另一窗口受理' })
+      })
+      return r.status
+    }, state.id)
+    assert.equal(other, 200)
+    assert.equal(await status(page), '登记', 'the page still shows the old state')
+    await page.locator('[data-test="act-accept"]').click()
+    const stale = page.locator('[data-test="action-dialog"]').filter({ visible: true }).last()
+    await stale.locator('[data-test="act-submit"]').click()
+    const msg = page.locator('.el-message--error').last()
+    await msg.waitFor()
+    assert.match((await msg.innerText()).trim(), /已被他人(修改|更新)，请刷新后重试/)
+    await stale.waitFor({ state: 'hidden' })
+    await page.waitForFunction(() => document.querySelector('[data-test="case-status"]')?.innerText.trim() === '受理')
     assert.ok((await actionCodes(page)).includes('assign'))
+    assert.ok(!(await actionCodes(page)).includes('accept'))
 
     const due = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10)
     await act(page, 'assign', '交办', async (dlg) => {
@@ -249,7 +271,7 @@ test('clerk accepts and assigns the case to 地区住建局, uploads an attachme
     const got = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), href)
     assert.equal(got, `测试附件 ${tail}\n`)
     fs.rmSync(file, { force: true })
-    assertClean(problems)
+    assertClean(problems, [/status of 409 .*\/actions\/accept/])
   } finally {
     await context.close()
   }
