@@ -32,6 +32,25 @@ const CONTENT = `反映东山县城关镇某测试小区3号楼电梯自今年�
 
 const state = { id: null, caseNo: '', queryCode: '' }
 
+// A signed-in API client (Node fetch) for test set-up the pages do not cover.
+async function apiAs(username) {
+  const r = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: 'Demo@2026' })
+  })
+  assert.equal(r.status, 200, `login ${username}`)
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const { csrf_token: csrf } = await r.json()
+  return async (method, path, body) => {
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      method, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  }
+}
+
 before(async () => {
   server = await startServer()
   browser = await launchBrowser()
@@ -468,6 +487,68 @@ test('the case list filters, links to the detail and exports', async () => {
     await row.waitFor()
     await row.locator('[data-test="case-link"]').click()
     await page.waitForURL(`${server.url}/cases/${state.id}`)
+    assertClean(problems)
+  } finally {
+    await context.close()
+  }
+})
+
+test('a visit on a reception day links to the published 接访日', async () => {
+  // The planner publishes last month's rota (one day per county) through the API.
+  const planner = await apiAs('planner')
+  const cst = new Date(Date.now() + 8 * 3600000)
+  const first = new Date(Date.UTC(cst.getUTCFullYear(), cst.getUTCMonth() - 1, 1))
+  const last = new Date(Date.UTC(cst.getUTCFullYear(), cst.getUTCMonth(), 0))
+  const ymd = (d) => d.toISOString().slice(0, 10)
+  const leaders = await planner('GET', '/cadres?is_leader=true&page_size=200')
+  assert.equal(leaders.status, 200)
+  const input = {
+    period_start: ymd(first), period_end: ymd(last), visits_per_county: 1,
+    leaders: leaders.body.items.slice(0, 4).map((c) => ({ cadre_id: c.id, unit_ids: [] }))
+  }
+  const prop = await planner('POST', '/reception/plans/propose', input)
+  assert.equal(prop.status, 200, JSON.stringify(prop.body))
+  const visits = prop.body.plan.map((v) => ({
+    date: v.date, county_id: v.county_id, leader_id: v.leader_id, unit_ids: v.unit_ids || [],
+    place: '县信访局接待大厅', start_time: '09:00', end_time: '12:00'
+  }))
+  const plan = await planner('POST', '/reception/plans', { name: '上月接访日（浏览器测试）', period_start: input.period_start, period_end: input.period_end, input, visits })
+  assert.equal(plan.status, 201, JSON.stringify(plan.body))
+  const pub = await planner('POST', `/reception/plans/${plan.body.id}/publish`)
+  assert.equal(pub.status, 200, JSON.stringify(pub.body))
+  const dongshan = pub.body.visits.find((v) => v.county_name === '东山县')
+  assert.ok(dongshan && dongshan.day_id, '东山县 has a published day')
+
+  const { context, page, problems } = await openPage(browser)
+  try {
+    await loginHome(page, server.url, 'clerk_dongshan')
+    await page.goto(`${server.url}/cases/new`)
+    await settle(page)
+    assert.equal(await page.locator('[data-test="intake-reception-day"]').count(), 0, 'no day select for a plain visit')
+    await choose(page, 'intake-channel', '接访日')
+    await choose(page, 'intake-reception-day', `${dongshan.date} 东山县`)
+    await choose(page, 'intake-category', '社保')
+    await pickRegion(page, '东山县')
+    await input(page, 'intake-title').fill(`接访日反映养老金发放问题（浏览器测试${tail}）`)
+    await page.locator('[data-test="intake-content"] textarea, textarea[data-test="intake-content"]').first()
+      .fill(`在接访日当面反映本村部分老人养老金迟发，请求核实发放。编号${tail}。`)
+    await fillPetitioner(page, 0, { name: '测试丁', id: fakeId('35990119600303' + '789'), phone: `1395552${tail}` })
+    await page.locator('[data-test="intake-submit"]').click()
+    const dlg = page.locator('[data-test="intake-result"]').filter({ visible: true })
+    await dlg.locator('[data-test="receipt-query-code"]').waitFor({ timeout: 20000 })
+    await dlg.locator('[data-test="receipt-detail"]').click()
+    await page.waitForURL(/\/cases\/\d+$/)
+    const id = Number(new URL(page.url()).pathname.split('/').pop())
+    await page.locator('[data-test="case-reception-day"]').waitFor()
+    await page.waitForFunction((d) => document.querySelector('[data-test="case-reception-day"]')?.innerText.includes(d), dongshan.date)
+    assert.match(await page.locator('[data-test="case-reception-day"]').innerText(), /东山县/)
+    assert.match(await page.locator('[data-test="case-info"]').innerText(), /接访日/)
+    // The day's summary counts the visitor, and its case list holds the case.
+    const clerk = await apiAs('clerk_dongshan')
+    const day = await clerk('GET', `/reception/days/${dongshan.day_id}`)
+    assert.equal(day.status, 200)
+    assert.ok(day.body.cases.some((c) => c.id === id), 'the case is listed on its reception day')
+    assert.ok(day.body.summary.visitors >= 1)
     assertClean(problems)
   } finally {
     await context.close()
