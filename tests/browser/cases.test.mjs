@@ -502,17 +502,17 @@ test('a visit on a reception day links to the published 接访日', async () => 
   const ymd = (d) => d.toISOString().slice(0, 10)
   const leaders = await planner('GET', '/cadres?is_leader=true&page_size=200')
   assert.equal(leaders.status, 200)
-  const input = {
+  const rota = {
     period_start: ymd(first), period_end: ymd(last), visits_per_county: 1,
     leaders: leaders.body.items.slice(0, 4).map((c) => ({ cadre_id: c.id, unit_ids: [] }))
   }
-  const prop = await planner('POST', '/reception/plans/propose', input)
+  const prop = await planner('POST', '/reception/plans/propose', rota)
   assert.equal(prop.status, 200, JSON.stringify(prop.body))
   const visits = prop.body.plan.map((v) => ({
     date: v.date, county_id: v.county_id, leader_id: v.leader_id, unit_ids: v.unit_ids || [],
     place: '县信访局接待大厅', start_time: '09:00', end_time: '12:00'
   }))
-  const plan = await planner('POST', '/reception/plans', { name: '上月接访日（浏览器测试）', period_start: input.period_start, period_end: input.period_end, input, visits })
+  const plan = await planner('POST', '/reception/plans', { name: '上月接访日（浏览器测试）', period_start: rota.period_start, period_end: rota.period_end, input: rota, visits })
   assert.equal(plan.status, 201, JSON.stringify(plan.body))
   const pub = await planner('POST', `/reception/plans/${plan.body.id}/publish`)
   assert.equal(pub.status, 200, JSON.stringify(pub.body))
