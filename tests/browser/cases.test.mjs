@@ -280,10 +280,10 @@ test('clerk accepts and assigns the case to 地区住建局, uploads an attachme
     assert.ok(!codes.includes('assign') && !codes.includes('accept'))
 
     // Attachment upload (raw body) and download link.
-    const file = path.join(OUT_DIR, `回访记录-${tail}.txt`)
+    const file = path.join(OUT_DIR, `现场情况说明-${tail}.txt`)
     fs.writeFileSync(file, `测试附件 ${tail}\n`)
     await page.locator('[data-test="attach-upload"] input[type="file"]').setInputFiles(file)
-    const link = page.locator('[data-test="attach-link"]', { hasText: `回访记录-${tail}.txt` })
+    const link = page.locator('[data-test="attach-link"]', { hasText: `现场情况说明-${tail}.txt` })
     await link.waitFor()
     const href = await link.getAttribute('href')
     assert.match(href, new RegExp(`^/api/v1/cases/${state.id}/attachments/\\d+$`))
@@ -368,7 +368,11 @@ test('handler finds the case in 我的待办, signs for it and replies', async (
       await dlg.locator('[data-test="act-reply"] textarea, textarea[data-test="act-reply"]').first()
         .fill('经核查，已责成物业公司于本月内完成电梯维修，并由住建部门跟踪验收。')
       await dlg.locator('[data-test="act-note"] textarea, textarea[data-test="act-note"]').first().fill('已电话告知代表人')
+      // The file the clerk uploaded goes with the reply.
+      await dlg.locator('[data-test="act-attachments"] .el-checkbox', { hasText: `现场情况说明-${tail}.txt` }).click()
     })
+    const replyEvent = page.locator('[data-test="timeline-item"]').filter({ has: page.locator('[data-test="timeline-label"]', { hasText: /^答复$/ }) })
+    assert.match(await replyEvent.innerText(), new RegExp(`现场情况说明-${tail}\\.txt`), 'the attachment is on the 答复 step')
     assert.ok(!(await actionCodes(page)).includes('callback'), 'the handler does not call back')
     assertClean(problems)
   } finally {
