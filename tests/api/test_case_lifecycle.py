@@ -297,7 +297,8 @@ def test_permission_denied_changes_nothing(w):
     drive(w, cid, "assigned")
     r = act(w.clerk, cid, "sign", expect=403)
     assert err(r)["code"] == "forbidden"
-    r = act(w.handler, cid, "close", expect=403)
+    r = act(w.handler, cid, "supervise", expect=403, reason="督办")
+    assert err(r)["code"] == "forbidden"
     after = get(w.clerk, cid)
     assert after["status"] == "assigned" and timeline_actions(after) == ["register", "accept", "assign"]
     assert after["version"] > before["version"]
