@@ -77,7 +77,7 @@ clang-check:
 	@echo "clang-check: $(words $(SRC)) files compile cleanly with clang"
 
 run: deps build/sixia
-	@test -f $(DB) || ./build/sixia demo --db $(DB)
+	@test -f $(DB) || ./build/sixia demo --with-cases --db $(DB)
 	./build/sixia serve --db $(DB)
 
 test: deps-test build/asan/sixia $(UNIT_BIN)

@@ -192,6 +192,7 @@ static const char m003[] =
     " query_hash TEXT NOT NULL UNIQUE," /* keyed hash of the citizen's query code */
     " channel TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL DEFAULT '',"
     " region_id INTEGER NOT NULL REFERENCES regions(id),"
+    " county_id INTEGER REFERENCES regions(id)," /* the county (level 2) above region_id */
     " title TEXT NOT NULL, content TEXT NOT NULL,"
     " received_at TEXT NOT NULL," /* ISO 8601 UTC */
     " urgency TEXT NOT NULL DEFAULT 'normal' CHECK (urgency IN ('normal','urgent','very_urgent')),"
@@ -229,6 +230,7 @@ static const char m003[] =
     "CREATE INDEX cases_unit ON cases(unit_id);"
     "CREATE INDEX cases_handling_unit ON cases(handling_unit_id);"
     "CREATE INDEX cases_region ON cases(region_id, received_at);"
+    "CREATE INDEX cases_county ON cases(county_id, received_at);"
     "CREATE INDEX cases_status_due ON cases(status, due_date);"
     "CREATE INDEX cases_received ON cases(received_at);"
     "CREATE INDEX cases_reception_day ON cases(reception_day_id);"
