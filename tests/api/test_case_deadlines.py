@@ -68,7 +68,7 @@ def test_accept_decision_due(w, cal, received, day, due, why):
     assert c["received_at"].startswith(day) or d(day) == (
         dt.datetime.fromisoformat(c["received_at"].replace("Z", "+00:00")).astimezone(
             dt.timezone(dt.timedelta(hours=8))).date()), c["received_at"]
-    assert c["due_step"] == "accept_decision" and c["due_step_label"] == "受理期限"
+    assert c["due_step"] == "accept_decision"
     assert c["due_date"] == due, why
     assert deadline_of(c, "accept_decision")["due_date"] == due
     assert str(preview(w.admin, "accept_decision", day)) == due
@@ -102,7 +102,7 @@ def test_close_is_60_days_from_acceptance(w, cal):
     far = today() + dt.timedelta(days=120)
     det = drive(w, cid, "assigned", assign_deadline=far)
     assigned_day = d(det["assigned_at"][:10])
-    assert det["due_step"] == "objection" and det["due_step_label"] == "异议期限"
+    assert det["due_step"] == "objection"
     assert d(det["due_date"]) == preview(w.admin, "objection", assigned_day) == cal.working_days(assigned_day, 5)
     det = act(w.handler, cid, "sign")
     accepted_day = d(det["accepted_at"][:10])
@@ -111,6 +111,37 @@ def test_close_is_60_days_from_acceptance(w, cal):
     assert det["due_step"] == "close" and det["due_date"] == str(close)
     assert deadline_of(det, "close")["due_date"] == str(close)
     assert det["deadline_state"] == "normal"
+
+
+STEP_LABELS = {"accept_decision": "受理期限", "notice": "告知期限", "unit_notice": "承办告知期限",
+               "objection": "异议期限", "close": "办结期限", "review_request": "复查申请期限",
+               "review_answer": "复查答复期限", "recheck_request": "复核申请期限", "recheck_answer": "复核答复期限"}
+
+
+def test_due_step_labels_per_contract(w):
+    """docs/CASES.md, table 'deadline step': the labels of due_step_label and deadlines[].label."""
+    cid = w.create()["id"]
+    seen = {}
+    for target in ("registered", "assigned", "signed", "closed"):
+        det = drive(w, cid, target) if target == "registered" else None
+        if det is None:
+            nxt = {"assigned": ["accept", "assign"], "signed": ["sign"], "closed": ["reply", "callback", "close"]}
+            from casehelp import step_body
+            for a in nxt[target]:
+                who = w.handler if a in ("sign", "reply") else w.clerk
+                det = act(who, cid, a, **step_body(w, a, "suggestion"))
+        if det["due_step"]:
+            seen[det["due_step"]] = det["due_step_label"]
+        for x in det["deadlines"]:
+            seen[x["step"]] = x["label"]
+    det = act(w.clerk, cid, "review_request", reason="不服")
+    rid = [l["case_id"] for l in det["links"] if l["kind"] == "review"][0]
+    rev = get(w.clerk, rid)
+    seen[rev["due_step"]] = rev["due_step_label"]
+    for x in rev["deadlines"]:
+        seen[x["step"]] = x["label"]
+    assert {"accept_decision", "objection", "close", "review_request", "review_answer"} <= set(seen), seen
+    assert seen == {k: STEP_LABELS[k] for k in seen}
 
 
 def test_assign_deadline_earlier_cuts_close(w):
@@ -123,8 +154,7 @@ def test_assign_deadline_earlier_cuts_close(w):
 
 
 def test_deadline_states(w, server):
-    warn = w.clerk.get("/api/v1/settings/cases").json()["warn_days"]
-    assert warn >= 1
+    warn = 3  # the default warn_days of a fresh database (checked in test_settings_change_new_cases)
     t = today()
     # overdue: due well in the past
     c = w.create(received_at=str(t - dt.timedelta(days=40)))
@@ -224,7 +254,7 @@ def test_settings_change_new_cases(fresh_server):
     s = r.json()
     assert s["steps"]["accept_decision"]["days"] == 15 and s["steps"]["accept_decision"]["working"] is False
     assert s["steps"]["objection"] == {"days": 5, "working": True, "label": s["steps"]["objection"]["label"]}
-    assert s["steps"]["close"]["days"] == 60 and s["max_extension_days"] == 30
+    assert s["steps"]["close"]["days"] == 60 and s["max_extension_days"] == 30 and s["warn_days"] == 3
     old = w.create(received_at="2026-11-02")
     assert old["due_date"] == "2026-11-17"
     body = {"steps": {k: {"days": v["days"], "working": v["working"]} for k, v in s["steps"].items()},

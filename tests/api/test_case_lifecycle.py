@@ -141,10 +141,14 @@ def test_return_and_reassign(w):
     drive(w, cid, "assigned")
     r = act(w.handler, cid, "return", expect=422)
     assert err(r)["field"] == "reason"
-    det = act(w.handler, cid, "return", reason="不属于本单位职责，应由教育局办理")
-    assert det["status"] == "accepted"
+    v = get(w.handler, cid)["version"]
+    ret = w.handler.post(f"{C}/{cid}/actions/return", json={"version": v, "reason": "不属于本单位职责，应由教育局办理"})
+    det = get(w.clerk, cid)
+    assert det["status"] == "accepted" and det["handling_unit_id"] is None and det["handler_id"] is None
     assert det["timeline"][-1]["action"] == "return" and "教育局" in (
         det["timeline"][-1]["note"] + str(det["timeline"][-1]["data"]))
+    # the unit that returned it no longer handles it
+    get(w.handler, cid, expect=404)
     # the dispatcher reassigns: 地区教育局 this time; 住建局's handler no longer sees it
     assert "assign" in codes(get(w.clerk, cid)["allowed_actions"])
     edu_handler, _ = w.new_user("edu_handler", w.edu, roles=("handler",))
@@ -152,6 +156,8 @@ def test_return_and_reassign(w):
               deadline=str(today() + dt.timedelta(days=20)))
     assert det["status"] == "assigned" and det["handling_unit_id"] == w.edu
     get(w.handler, cid, expect=404)
+    # the 退回 itself was answered with success (it was committed)
+    assert ret.status_code == 200, (ret.status_code, ret.text)
 
 
 def test_onspot(w):

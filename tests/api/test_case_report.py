@@ -23,10 +23,7 @@ def report(w):
                  content="检举地区住建局城乡规划处工作人员在审批中违规收费。",
                  petitioners=[{"name": "检举人", "phone": phone}])
     assert c["accused_unit_id"] == w.zjj and c["accused_unit_name"] == "地区住房和城乡建设局"
-    up = w.clerk.post(f"{C}/{c['id']}/attachments", params={"name": "证据.txt"}, data="收费凭证".encode(),
-                      headers={"Content-Type": "application/octet-stream"})
-    assert up.status_code == 201, up.text
-    return {"case": c, "phone": phone, "att": up.json()["id"]}
+    return {"case": c, "phone": phone}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +51,6 @@ def invisible(client, rep):
         r = client.post(f"{C}/{cid}/actions/{a}", json=body)
         assert r.status_code == 404, (a, r.text)
     assert client.get(f"{C}/{cid}/pii").status_code in (403, 404)
-    assert client.get(f"{C}/{cid}/attachments/{rep['att']}").status_code == 404
     r = client.post(f"{C}/{cid}/attachments", params={"name": "a.txt"}, data=b"hello")
     assert r.status_code in (403, 404)
     todo = client.get("/api/v1/todo")
@@ -77,6 +73,18 @@ def invisible(client, rep):
 def test_accused_unit_never_sees_it(w, report, accused_staff):
     for client in accused_staff:
         invisible(client, report)
+
+
+def test_accused_unit_cannot_reach_attachments(w, report, accused_staff):
+    cid = report["case"]["id"]
+    up = w.clerk.post(f"{C}/{cid}/attachments", params={"name": "证据.txt"}, data="收费凭证".encode(),
+                      headers={"Content-Type": "application/octet-stream"})
+    assert up.status_code == 201, up.text
+    att = up.json()["id"]
+    assert w.leader.get(f"{C}/{cid}/attachments/{att}").status_code == 200
+    for client in accused_staff:
+        r = client.get(f"{C}/{cid}/attachments/{att}")
+        assert r.status_code == 404 and "收费凭证" not in r.text
 
 
 def test_others_without_case_report_do_not_see_it(w, report):

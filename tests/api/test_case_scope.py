@@ -31,9 +31,9 @@ def two(w):
     ds = w.create(title="东山县范围测试", content="东山县的事项内容（范围测试）。")
     xy = w.create(client=w.xiyang, region_id=w.xiyang_region, title="西洋县范围测试",
                   content="西洋县的事项内容（范围测试）。")
-    a_ds = upload(w.clerk, ds["id"], "东山附件.txt", "东山县附件内容".encode())
-    a_xy = upload(w.xiyang, xy["id"], "西洋附件.txt", "西洋县附件内容".encode())
-    return {"ds": ds, "xy": xy, "a_ds": a_ds, "a_xy": a_xy}
+    ds_phone = w.clerk.get(f"{C}/{ds['id']}/pii").json()["petitioners"][0]["phone"]
+    xy_phone = w.xiyang.get(f"{C}/{xy['id']}/pii").json()["petitioners"][0]["phone"]
+    return {"ds": ds, "xy": xy, "ds_phone": ds_phone, "xy_phone": xy_phone}
 
 
 def export_text(client, **params):
@@ -43,7 +43,8 @@ def export_text(client, **params):
     return "\n".join("\t".join(row) for row in res_xlsx_rows(r.content))
 
 
-def not_visible(client, case, att, phone):
+def not_visible(client, case):
+    """List, totals, detail, personal data, actions, links and query codes."""
     cid = case["id"]
     items, total = listing(client)
     assert cid not in {i["id"] for i in items} and total == len(items)
@@ -58,29 +59,15 @@ def not_visible(client, case, att, phone):
         assert client.post(f"{C}/{cid}/actions/{a}", json=body).status_code == 404, a
     assert client.post(f"{C}/{cid}/links", json={"case_id": cid}).status_code in (404, 422)
     assert client.post(f"{C}/{cid}/query-code").status_code == 404
-    assert client.get(f"{C}/{cid}/attachments/{att['id']}").status_code == 404
-    r = client.post(f"{C}/{cid}/attachments", params={"name": "x.txt"}, data=b"intrusion")
-    assert r.status_code == 404
-    assert cid not in {i["case_id"] for i in client.get("/api/v1/todo").json()["items"]}
-    r = client.post(f"{C}/match", json={"title": case["title"], "content": case["content"],
-                                        "petitioners": [{"phone": phone}]})
-    assert r.status_code == 200
-    assert cid not in {i["id"] for i in r.json()["items"]}
-    assert case["title"] not in r.text
-    text = export_text(client)
-    assert case["case_no"] not in text and case["title"] not in text
 
 
 def test_clerks_see_only_their_county(w, two):
     ds, xy = two["ds"], two["xy"]
-    ds_phone = w.clerk.get(f"{C}/{ds['id']}/pii").json()["petitioners"][0]["phone"]
-    xy_phone = w.xiyang.get(f"{C}/{xy['id']}/pii").json()["petitioners"][0]["phone"]
-    not_visible(w.xiyang, ds, two["a_ds"], ds_phone)
-    not_visible(w.clerk, xy, two["a_xy"], xy_phone)
+    not_visible(w.xiyang, ds)
+    not_visible(w.clerk, xy)
     # each sees its own
     assert get(w.clerk, ds["id"])["title"] == ds["title"]
     assert get(w.xiyang, xy["id"])["title"] == xy["title"]
-    assert ds["case_no"] in export_text(w.clerk)
     # totals are over the visible cases only
     everything, _ = listing(w.leader)
     ds_only = {i["id"] for i in everything if i["unit_id"] == w.dongshan_gov and i["handling_unit_id"] in (None, w.zjj, w.edu)}
@@ -93,6 +80,40 @@ def test_clerks_see_only_their_county(w, two):
     # county filter of the other county gives nothing of it
     items, _ = listing(w.xiyang, county_id=w.dongshan)
     assert ds["id"] not in {i["id"] for i in items}
+
+
+def test_attachments_out_of_scope(w, two):
+    a_ds = upload(w.clerk, two["ds"]["id"], "东山附件.txt", "东山县附件内容".encode())
+    a_xy = upload(w.xiyang, two["xy"]["id"], "西洋附件.txt", "西洋县附件内容".encode())
+    for client, case, att in ((w.xiyang, two["ds"], a_ds), (w.clerk, two["xy"], a_xy)):
+        cid = case["id"]
+        r = client.get(f"{C}/{cid}/attachments/{att['id']}")
+        assert r.status_code == 404 and "附件内容" not in r.text
+        r = client.post(f"{C}/{cid}/attachments", params={"name": "x.txt"}, data=b"intrusion")
+        assert r.status_code == 404
+    assert len(get(w.clerk, two["ds"]["id"])["attachments"]) == 1
+    for key, att in (("ds", a_ds), ("xy", a_xy)):
+        r = w.leader.get(f"{C}/{two[key]['id']}/attachments/{att['id']}")
+        assert r.status_code == 200 and r.content.decode().endswith("县附件内容")
+
+
+def test_export_todo_match_out_of_scope(w, two):
+    for client, own, case, phone in ((w.xiyang, two["xy"], two["ds"], two["ds_phone"]),
+                                     (w.clerk, two["ds"], two["xy"], two["xy_phone"])):
+        cid = case["id"]
+        todo = client.get("/api/v1/todo")
+        assert todo.status_code == 200
+        ids = {i["case_id"] for i in todo.json()["items"]}
+        assert cid not in ids and own["id"] in ids
+        r = client.post(f"{C}/match", json={"title": case["title"], "content": case["content"],
+                                            "petitioners": [{"phone": phone}]})
+        assert r.status_code == 200
+        assert cid not in {i["id"] for i in r.json()["items"]} and case["title"] not in r.text
+        text = export_text(client)
+        assert case["case_no"] not in text and case["title"] not in text
+        assert own["case_no"] in text
+    text = export_text(w.leader)
+    assert two["ds"]["case_no"] in text and two["xy"]["case_no"] in text
 
 
 def test_a_clerk_cannot_register_into_another_scope(w):
@@ -117,9 +138,6 @@ def test_leader_sees_both(w, two):
         c = two[key]
         assert get(w.leader, c["id"])["case_no"] == c["case_no"]
         assert c["id"] in {i["id"] for i in listing(w.leader, keyword=c["case_no"])[0]}
-        assert w.leader.get(f"{C}/{c['id']}/attachments/{two['a_' + key]['id']}").status_code == 200
-    text = export_text(w.leader)
-    assert two["ds"]["case_no"] in text and two["xy"]["case_no"] in text
 
 
 def test_handler_sees_only_its_assignments(w, two):
