@@ -311,12 +311,18 @@ def test_permission_denied_changes_nothing(w):
 
 
 def test_unknown_action(w):
+    """Actions are the case_flow codes; anything else is an unknown sub-resource: 404."""
     cid = w.create()["id"]
     before = get(w.clerk, cid)
-    for bad in ("approve", "ACCEPT", "accept2", "register"):
+    for bad in ("approve", "ACCEPT", "accept2", "register", "link", "%E5%8F%97%E7%90%86"):
         r = w.clerk.post(f"{C}/{cid}/actions/{bad}", json={"version": before["version"]})
-        assert r.status_code in (404, 422), (bad, r.status_code, r.text)
-        assert has_cjk(err(r)["message"])
+        assert r.status_code == 404, (bad, r.status_code, r.text)
+        assert err(r)["code"] == "not_found" and has_cjk(err(r)["message"])
+    # unknown or mistyped inputs of a known action
+    for body, field in (({"bogus": 1}, "bogus"), ({"version": "x"}, "version"), ({"note": 5}, "note"),
+                        ({"reason": ["a"]}, "reason"), ({"note": "长" * 2001}, "note")):
+        r = w.clerk.post(f"{C}/{cid}/actions/accept", json=body)
+        assert r.status_code == 422 and err(r)["field"] == field, (body, r.status_code, r.text)
     after = get(w.clerk, cid)
     assert after["version"] == before["version"] and after["timeline"] == before["timeline"]
 
