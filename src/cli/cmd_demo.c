@@ -329,6 +329,7 @@ static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor 
     }
     *id_out = id;
     struct case_action_input x = CASE_INPUT_INIT;
+    char dl[11]; /* x.deadline points here for the later actions too */
     if (stage == 7) {
         x.reason = "所反映问题已通过诉讼程序处理，不属于信访受理范围（演示）";
         return act(db, clerk, id, CA_DECLINE, x);
@@ -344,7 +345,6 @@ static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor 
         return act(db, clerk, id, CA_ONSPOT, x);
     }
     if (stage >= 2) {
-        char dl[11];
         time_t d = time(NULL) + (time_t)(20 + i % 30) * 86400;
         time_local_date(d, dl);
         x.unit_id = handler_unit;

@@ -147,6 +147,12 @@ static cal_day local_day(const char *iso)
 
 static cal_day today(void)
 {
+#ifdef SX_TEST_HOOKS
+    /* The test build lets API tests move "today" to check windows and deadline states. */
+    const char *fake = getenv("SIXIA_TEST_TODAY");
+    cal_day fd;
+    if (fake && strlen(fake) == 10 && !day_parse(fake, 10, &fd)) return fd;
+#endif
     char d[16];
     time_local_date(time(NULL), d);
     cal_day day;
@@ -589,10 +595,19 @@ static int may_act(const struct case_viewer *v, const struct case_row *r, enum c
     return SX_OK;
 }
 
-/* Review requests are open only inside their window. */
+/* 退回 and the review requests are open only inside their windows. */
 static int window_open(const struct case_settings *set, const struct calendar *cal, const struct case_row *r,
                        enum case_action a, const char **why)
 {
+    if (a == CA_RETURN) {
+        /* 退回: the unit objects within the objection period after the assignment (art. 23). */
+        cal_day due;
+        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && today() > due) {
+            *why = "已超过退回异议期限（交办之日起5个工作日内），请按程序办理";
+            return SX_ECONFLICT;
+        }
+        return SX_OK;
+    }
     if (a != CA_REVIEW_REQUEST && a != CA_RECHECK_REQUEST) return SX_OK;
     enum deadline_step step;
     cal_day due = review_window(set, cal, r, &step);
@@ -630,30 +645,35 @@ static json_t *allowed_json(const struct case_settings *set, const struct calend
     return out;
 }
 
-static json_t *deadline_entry(const struct case_settings *set, enum deadline_step step, cal_day due)
+/* One deadline; a step already met shows no state but "已完成". */
+static json_t *deadline_entry(const struct case_settings *set, enum deadline_step step, cal_day due, int done)
 {
     char d[11];
     fmt_day(due, d);
     enum deadline_state st = deadline_state(due, today(), set->dl.warn_days);
-    return json_pack("{s:s,s:s,s:s,s:s,s:s}", "step", deadline_step_code(step), "label", deadline_step_label(step),
-                     "due_date", d, "state", deadline_state_code(st), "state_label", deadline_state_label(st));
+    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
+                     deadline_step_label(step), "due_date", d, "done", done, "state",
+                     done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
 }
 
 static json_t *deadlines_json(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
 {
     json_t *a = json_array();
+    enum case_status st = r->cs.status;
     cal_day due;
     if (!r->cs.review_level && !deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due));
+        json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due, st != CS_REGISTERED && st != CS_ACCEPTED));
     if (r->assigned_at[0] && !deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due));
-    if ((r->accepted_at[0] || r->cs.review_level) && (due = close_due(set, cal, r)))
+        json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due, st != CS_ASSIGNED));
+    if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
+        (due = close_due(set, cal, r)))
         json_array_append_new(a, deadline_entry(set, r->cs.review_level == 1   ? DL_REVIEW_ANSWER
                                                      : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
                                                                                : DL_CLOSE,
-                                                due));
+                                                due, st == CS_CLOSED));
     enum deadline_step step;
-    if ((due = review_window(set, cal, r, &step))) json_array_append_new(a, deadline_entry(set, step, due));
+    if ((due = review_window(set, cal, r, &step)))
+        json_array_append_new(a, deadline_entry(set, step, due, r->cs.review_requested));
     return a;
 }
 
@@ -954,7 +974,7 @@ static int region_county(struct db *db, int64_t region_id, int64_t *county)
 static void phone_last4(const char *phone, char out[5])
 {
     out[0] = 0;
-    size_t n = strcspn(phone, "-");
+    size_t n = strcspn(phone, "#");
     if (n < 4) return;
     memcpy(out, phone + n - 4, 4);
     out[4] = 0;
