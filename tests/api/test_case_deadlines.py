@@ -93,6 +93,25 @@ def test_objection_preview_over_real_2026_data(w, cal):
         assert str(cal.working_days(d(start), 5)) == due, start
 
 
+def test_objection_over_real_2026_data_in_a_case(w, server):
+    """A case 交办 on Friday 2026-09-18 (the assignment day moved back in the database, set-up
+    only): its objection period ends on Thursday 2026-09-24, because Sunday 2026-09-20 is a 调休
+    working day; one 交办 on Wednesday 2026-09-30 ends on 2026-10-13 (国庆 10-01..07 are not
+    counted, Saturday 10-10 is). Both periods are over, so 退回 is refused."""
+    for assigned, due in (("2026-09-18T02:00:00Z", "2026-09-24"), ("2026-09-30T02:00:00Z", "2026-10-13")):
+        cid = w.create(received_at="2026-09-15")["id"]
+        drive(w, cid, "assigned")
+        server.sql("UPDATE cases SET assigned_at = ? WHERE id = ?", (assigned, cid))
+        det = get(w.clerk, cid)
+        ob = deadline_of(det, "objection")
+        assert ob["due_date"] == due and ob["state"] == "overdue", ob
+        assert str(preview(w.admin, "objection", assigned[:10])) == due
+        assert "return" not in [a["code"] for a in get(w.handler, cid)["allowed_actions"]]
+        r = act(w.handler, cid, "return", expect=409, reason="交办错误")
+        assert err(r)["code"] == "conflict" and "sign" in [a["code"] for a in err(r)["allowed"]]
+        assert act(w.handler, cid, "sign")["status"] == "signed"
+
+
 def test_close_is_60_days_from_acceptance(w, cal):
     # preview: 60 calendar days, moved off rest days
     assert str(preview(w.admin, "close", "2026-08-02")) == "2026-10-08"  # 10-01 holiday → 10-08
