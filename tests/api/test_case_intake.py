@@ -200,11 +200,23 @@ def test_repeat_detection(w):
     assert w.handler.post(f"{C}/match", json={"petitioners": [{"phone": phone}]}).status_code == 403
 
 
-def test_match_validates(w):
-    r = w.clerk.post(f"{C}/match", json={"petitioners": [{"phone": "123"}]})
-    assert r.status_code == 422 and err(r)["field"].startswith("petitioners[0].phone")
-    r = w.clerk.post(f"{C}/match", json={"petitioners": [{"id_number": bad_id()}]})
-    assert r.status_code == 422 and err(r)["field"].startswith("petitioners[0].id_number")
+def test_match_input(w):
+    """The form calls match while the clerk types: values not (yet) valid are left out, not
+    refused; wrong types and shapes are 422."""
+    phone = fake_phone()
+    a = w.create(petitioners=[{"name": "半截", "phone": phone}])
+    m = match(w.clerk, petitioners=[{"phone": phone[:7]}, {"id_number": bad_id()}])
+    assert m["first_time"] is True
+    assert not any(x.startswith("同一信访人") for i in m["items"] for x in i["reasons"])
+    assert a["id"] not in {i["id"] for i in m["items"]}
+    for body, field in (({"petitioners": "x"}, "petitioners"), ({"petitioners": [5]}, "petitioners[0]"),
+                        ({"petitioners": [{"phone": 13800000000}]}, "petitioners[0].phone"),
+                        ({"petitioners": [{"name": "甲"}]}, "petitioners[0].name"),
+                        ({"region_id": "东山"}, "region_id"), ({"title": "题" * 101}, "title"),
+                        ({"foo": 1}, "foo")):
+        r = w.clerk.post(f"{C}/match", json=body)
+        assert r.status_code == 422 and err(r)["field"] == field, (body, r.status_code, r.text)
+        assert has_cjk(err(r)["message"])
 
 
 def test_first_time_flag(w):
