@@ -125,3 +125,25 @@ def test_duplicate_of_ordinary_case_can_be_accepted(w):
     drive(w, orig, "closed")
     c = w.create(duplicate_of=orig)
     assert act(w.clerk, c["id"], "accept")["status"] == "accepted"
+
+
+def test_recheck_window(w, server, chain):
+    """The 复核 window counts from the 复查 case's reply: inside it the deadline entry says so; with
+    the reply moved 45 days back in the database (set-up only) the request is refused."""
+    orig = w.create(kind="appeal")["id"]
+    drive(w, orig, "closed", kind="appeal")
+    rev = review_links(act(w.clerk, orig, "review_request", reason="不服"))[0]["case_id"]
+    det = drive(w, rev, "closed", kind="appeal")
+    win = deadline_of(det, "recheck_request")
+    assert d(win["due_date"]) == preview(w.admin, "recheck_request", d(det["replied_at"][:10]))
+    assert "recheck_request" in codes(det["allowed_actions"])
+    import datetime as dt
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=45)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    server.sql("UPDATE cases SET replied_at = ? WHERE id = ?", (old, rev))
+    server.sql("UPDATE case_events SET at = ? WHERE case_id = ? AND action = 'reply'", (old, rev))
+    det = get(w.clerk, rev)
+    assert d(deadline_of(det, "recheck_request")["due_date"]) < today()
+    assert "recheck_request" not in codes(det["allowed_actions"])
+    r = act(w.clerk, rev, "recheck_request", expect=409, reason="逾期申请复核")
+    assert err(r)["code"] == "conflict" and has_cjk(err(r)["message"])
+    assert len(review_links(get(w.clerk, rev))) == 1  # only the link to the original
