@@ -373,7 +373,7 @@ static const char *satisfaction_label_s(const char *c)
 static const char *step_label_s(const char *c)
 {
     enum deadline_step st;
-    return c && *c && !deadline_step_from_code(c, &st) ? deadline_step_label(st) : "";
+    return c && *c && !deadline_step_from_code(c, &st) ? deadline_due_label(st) : "";
 }
 static const char *state_label_s(const char *c)
 {
@@ -657,7 +657,7 @@ static json_t *deadline_entry(const struct case_settings *set, enum deadline_ste
     fmt_day(due, d);
     enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
-                     deadline_step_label(step), "due_date", d, "done", done, "state",
+                     deadline_due_label(step), "due_date", d, "done", done, "state",
                      done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
 }
 
@@ -1519,16 +1519,28 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
         rc = SX_EINTERNAL;
         goto fail;
     }
-    if ((rc = may_act(v, &r, x->action, why))) goto fail;
+    /* The permission first (403), then the state (409 with what is allowed), then the inputs
+     * (422) and whether the actor is on the handling side (403). */
+    int p = perm_from_code(case_action_perm(x->action));
+    if (p < 0 || !(v->perms & perm_bit(p))) {
+        *why = "您没有该操作的权限";
+        rc = SX_EFORBIDDEN;
+        goto fail;
+    }
     struct case_action_input in = x->in;
     in.extend_max_days = set.dl.max_extension_days;
-    rc = case_flow_check(&r.cs, x->action, &in, why);
-    if (!rc) rc = window_open(&set, cal, &r, x->action, why);
+    const char *state_why = NULL;
+    rc = case_flow_check(&r.cs, x->action, NULL, &state_why);
+    if (rc == SX_EVALIDATION) rc = SX_OK; /* inputs are checked below, after the state */
+    if (!rc) rc = window_open(&set, cal, &r, x->action, &state_why);
     if (rc == SX_ECONFLICT) {
+        *why = state_why;
         *allowed = allowed_json(&set, cal, v, &r, 0);
         goto fail;
     }
     if (rc) goto fail;
+    if ((rc = case_flow_check(&r.cs, x->action, &in, why))) goto fail;
+    if ((rc = may_act(v, &r, x->action, why))) goto fail;
     if (x->action == CA_ASSIGN && (rc = check_assign(db, &r, &in, why, field))) goto fail;
     const char *ext_code = case_ext_code(r.cs.ext);
     int64_t ext_days = r.extension_days;
@@ -1589,7 +1601,14 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
     free(cal);
     cal = NULL;
     if ((rc = db_commit(db))) return rc;
-    return st_case_get(db, v, id, out);
+    rc = st_case_get(db, v, id, out);
+    if (rc == SX_ENOTFOUND) {
+        /* Done, but the actor no longer sees the case (退回: it left the unit's hands). */
+        *out = json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "status", case_status_code(next),
+                         "status_label", case_status_label(next), "visible", 0);
+        return *out ? SX_OK : SX_EINTERNAL;
+    }
+    return rc;
 fail:
     free(data);
     free(cal);
