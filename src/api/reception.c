@@ -551,9 +551,10 @@ fail:
 }
 
 /* Checks input + visits of a plan over period start..end with the hard constraints of
- * /validate (a county's visit count aside). On success *canon holds the canonical visits. */
-static int check_plan(struct req *r, json_t *input, json_t *visits, const char *start, const char *end,
-                      json_t **canon)
+ * /validate (a county's visit count aside), and no leader booked on the same day by another
+ * published plan. On success *canon holds the canonical visits. */
+static int check_plan(struct req *r, int64_t plan_id, json_t *input, json_t *visits, const char *start,
+                      const char *end, json_t **canon)
 {
     *canon = NULL;
     if (!json_is_object(input)) return req_fail(r, SX_EVALIDATION, "input", "请提供排班输入 input（生成方案时的参数）");
@@ -591,6 +592,17 @@ static int check_plan(struct req *r, json_t *input, json_t *visits, const char *
             json_decref(list);
         }
     }
+    if (!rc) {
+        json_t *clash;
+        if ((rc = st_reception_leader_clash(req_db(r), plan_id, *canon, &clash))) rc = api_rc(r, rc);
+        else if (clash) {
+            rc = req_fail(r, SX_EVALIDATION, "visits",
+                          arena_printf(&r->arena, "%s在%s已有接访安排（已发布方案“%s”，%s），同一领导一天只能去一个地方",
+                                       jv_str(clash, "leader_name", ""), jv_str(clash, "day", ""),
+                                       jv_str(clash, "plan_name", ""), jv_str(clash, "county_name", "")));
+            json_decref(clash);
+        }
+    }
     free(c);
     json_decref(body);
     if (rc) {
@@ -601,7 +613,7 @@ static int check_plan(struct req *r, json_t *input, json_t *visits, const char *
 }
 
 /* The body of POST/PUT into in (canonical visits in *canon, owned by the caller). */
-static int read_plan_body(struct req *r, struct reception_plan_in *in, json_t **canon)
+static int read_plan_body(struct req *r, int64_t plan_id, struct reception_plan_in *in, json_t **canon)
 {
     *canon = NULL;
     if (!json_is_object(r->json)) return req_fail(r, SX_EBADJSON, NULL, "请求内容必须是 JSON 对象");
@@ -622,7 +634,8 @@ static int read_plan_body(struct req *r, struct reception_plan_in *in, json_t **
     if (!canonical_day(in->period_end, &b))
         return req_fail(r, SX_EVALIDATION, "period_end", "结束日期无效，应为YYYY-MM-DD格式的有效日期");
     in->input = json_object_get(r->json, "input");
-    if ((rc = check_plan(r, in->input, json_object_get(r->json, "visits"), in->period_start, in->period_end, canon)))
+    if ((rc = check_plan(r, plan_id, in->input, json_object_get(r->json, "visits"), in->period_start,
+                         in->period_end, canon)))
         return rc;
     in->visits = *canon;
     return SX_OK;
@@ -657,7 +670,7 @@ static int plan_create(struct req *r)
 {
     struct reception_plan_in in;
     json_t *canon, *o;
-    int rc = read_plan_body(r, &in, &canon);
+    int rc = read_plan_body(r, 0, &in, &canon);
     if (rc) return rc;
     struct audit_ctx a;
     req_audit_ctx(r, &a);
@@ -675,7 +688,7 @@ static int plan_update(struct req *r)
     if (rc) return rc;
     struct reception_plan_in in;
     json_t *canon, *o;
-    if ((rc = read_plan_body(r, &in, &canon))) return rc;
+    if ((rc = read_plan_body(r, id, &in, &canon))) return rc;
     if ((rc = req_expected_version(r, &version, &from_header))) {
         json_decref(canon);
         return rc;
@@ -724,7 +737,7 @@ static int plan_publish(struct req *r)
         json_decref(plan);
         return req_version_mismatch(r, from_header);
     }
-    rc = check_plan(r, json_object_get(plan, "input"), json_object_get(plan, "visits"),
+    rc = check_plan(r, id, json_object_get(plan, "input"), json_object_get(plan, "visits"),
                     json_string_value(json_object_get(plan, "period_start")),
                     json_string_value(json_object_get(plan, "period_end")), &canon);
     json_decref(plan);

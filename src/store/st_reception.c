@@ -80,6 +80,26 @@ int st_reception_units_missing(struct db *db, const int64_t *ids, int n, int64_t
     return rc;
 }
 
+int st_reception_leader_clash(struct db *db, int64_t plan_id, json_t *visits, json_t **clash)
+{
+    *clash = NULL;
+    struct db_stmt *s = db_prepare(
+        db, "SELECT d.day, k.name AS leader_name, r.name AS county_name, p.name AS plan_name"
+            " FROM json_each(?1) v JOIN reception_days d ON d.day = json_extract(v.value, '$.date')"
+            " AND d.leader_id = json_extract(v.value, '$.leader_id')"
+            " JOIN reception_plans p ON p.id = d.plan_id JOIN cadres k ON k.id = d.leader_id"
+            " JOIN regions r ON r.id = d.county_id"
+            " WHERE d.published = 1 AND d.plan_id <> ?2 ORDER BY d.day, d.id LIMIT 1");
+    if (!s) return SX_EINTERNAL;
+    char *t = json_dumps(visits, JSON_COMPACT);
+    if (!t) return SX_EINTERNAL;
+    db_bind_text(s, 1, t);
+    db_bind_int(s, 2, plan_id);
+    int rc = db_one_json(s, clash);
+    free(t);
+    return rc;
+}
+
 #define PLAN_COLS                                                                                          \
     "p.id, p.name, p.period_start, p.period_end, p.status, p.published_at,"                                \
     " COALESCE(json_array_length(p.input, '$.visits'), 0) AS days_count,"                                  \

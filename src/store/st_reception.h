@@ -25,6 +25,11 @@ int st_reception_counties(struct db *db, const int64_t *ids, int n, json_t **out
 /* Each id of ids that is not a unit: *missing = the first (0 when all exist). */
 int st_reception_units_missing(struct db *db, const int64_t *ids, int n, int64_t *missing);
 
+/* The first published day of another plan (plan_id 0: any plan) that books a leader of visits
+ * ([{date, leader_id}]) on the same date: *clash = {day, leader_name, county_name, plan_name},
+ * NULL when none. */
+int st_reception_leader_clash(struct db *db, int64_t plan_id, json_t *visits, json_t **clash);
+
 /* Plans [{id,name,period_start,period_end,status,days_count,published_at,pending_changes,
  * version,created_at,updated_at}] newest period first. */
 int st_reception_plan_list(struct db *db, json_t **items);
