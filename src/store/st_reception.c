@@ -103,7 +103,7 @@ int st_reception_leader_clash(struct db *db, int64_t plan_id, json_t *visits, js
 #define PLAN_COLS                                                                                          \
     "p.id, p.name, p.period_start, p.period_end, p.status, p.published_at,"                                \
     " COALESCE(json_array_length(p.input, '$.visits'), 0) AS days_count,"                                  \
-    " CASE WHEN p.status = 'published' AND p.version > COALESCE(json_extract(p.input, '$.published_version'), 0)" \
+    " CASE WHEN p.status = 'published' AND p.version > COALESCE(json_extract(p.input, '$.published_version'), p.version)" \
     " THEN 1 ELSE 0 END AS pending_changes__b,"                                                            \
     " p.version, p.created_at, p.updated_at"
 
