@@ -521,3 +521,50 @@ def test_ical_feeds(server, planner, leaders, counties):
     # drafts are never in a feed
     draft_days = {row[0] for row in server.sql("SELECT uid FROM reception_days WHERE published = 0")}
     assert not draft_days & set(evs)
+
+
+@pytest.fixture(scope="module")
+def demo_day(tmp_path_factory):
+    """A `sixia demo --with-cases` server: its published reception day in 霞溪县 (9 days ago)."""
+    from conftest import Server, run_cli
+    db = str(tmp_path_factory.mktemp("recdemo") / "d.db")
+    run_cli("demo", "--with-cases", db=db)
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    rows = srv.sql("SELECT id, county_id FROM reception_days WHERE published = 1")
+    assert len(rows) == 1, rows
+    yield srv, rows[0][0], rows[0][1]
+    assert srv.stop() == 0
+
+
+def test_demo_day_summary_and_cases(demo_day):
+    srv, day_id, county = demo_day
+    assigned = srv.sql("SELECT COUNT(*) FROM cases c WHERE reception_day_id = ? AND EXISTS"
+                       " (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.action = 'assign')", (day_id,))[0][0]
+    assert assigned > 0
+    want = {"visitors": 101, "accepted": 85, "answered_on_spot": 12, "assigned": assigned}
+    leader = srv.client("leader")
+    listed = [d for d in days(leader) if d["id"] == day_id]
+    assert listed and listed[0]["summary"] == want and listed[0]["county_name"] == "霞溪县"
+    d = leader.get(f"{DAYS}/{day_id}")
+    assert d.status_code == 200, d.text
+    d = d.json()
+    assert d["summary"] == want
+    assert d["cases_total"] == 90 and len(d["cases"]) == 90
+    assert all(c["reception_day_id"] == day_id and c["case_no"].startswith("XF-") for c in d["cases"])
+    assert sum(c["head_count"] for c in d["cases"]) == 101
+    # the 东山县 clerk reads the day and its numbers, but none of its cases (霞溪县 is outside the scope)
+    dong = srv.client("clerk_dongshan")
+    d2 = dong.get(f"{DAYS}/{day_id}").json()
+    assert d2["summary"] == want and d2["cases"] == [] and d2["cases_total"] == 0
+    # the public schedule shows the day (within the last 30 days) with its matters, nothing internal
+    pub = [x for x in requests.get(srv.url(PUBLIC), params={"county_id": county}).json()["items"] if x["id"] == day_id]
+    assert pub and pub[0]["matters_received"] == 90 and pub[0]["county_name"] == "霞溪县"
+    assert "summary" not in pub[0] and "plan_id" not in pub[0] and "leader_id" not in pub[0]
+    # and the county feed carries it
+    uid = srv.sql("SELECT uid FROM reception_days WHERE id = ?", (day_id,))[0][0]
+    _, evs = parse_feed(feed(srv, "county", county))
+    assert set(evs) == {uid}
+    assert str(evs[uid]["SUMMARY"]).startswith("接访日：霞溪县（") and str(evs[uid]["LOCATION"]) == "霞溪县信访局接待大厅"
+    # the demo plan is published and has no pending changes
+    plans = leader.get(PLANS).json()["items"]
+    assert [p["status"] for p in plans] == ["published"] and plans[0]["pending_changes"] is False

@@ -171,3 +171,37 @@ test('planner proposes, edits, saves, publishes a month and sees it in the day l
     await context.close()
   }
 })
+
+test('a leader sees the demo reception day with 101 / 85 / 12 and its cases', async () => {
+  const demo = await startServer({ initArgs: ['--with-cases'] })
+  const { context, page, problems } = await openPage(browser, { width: 1280, height: 900 })
+  try {
+    await loginHome(page, demo.url, 'leader')
+    await page.goto(`${demo.url}/reception/days`)
+    const dayRows = page.locator('[data-test="days-table"] .el-table__body-wrapper tr')
+    await dayRows.first().waitFor()
+    await settle(page)
+    const row = dayRows.filter({ hasText: '霞溪县' }).first()
+    assert.match(await row.innerText(), /101[\s\S]*85[\s\S]*12/)
+    await row.locator('[data-test="days-link"]').click()
+    await page.waitForURL(/\/reception\/days\/\d+$/)
+    await page.locator('[data-test="day-cases"] .el-table__body tr').first().waitFor()
+    await settle(page)
+    assert.equal(await page.locator('[data-test="stat-visitors"] b').innerText(), '101')
+    assert.equal(await page.locator('[data-test="stat-accepted"] b').innerText(), '85')
+    assert.equal(await page.locator('[data-test="stat-onspot"] b').innerText(), '12')
+    assert.match(await page.locator('[data-test="stat-assigned"] b').innerText(), /^[1-9]\d*$/)
+    assert.match(await page.locator('[data-test="day-info"]').innerText(), /霞溪县信访局接待大厅/)
+    const links = page.locator('[data-test="day-case-link"]')
+    assert.equal(await links.count(), 90)
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      assert.match(href, /^\/cases\/\d+$/)
+    }
+    assert.match(await links.first().innerText(), /^XF-\d{4}-\d+$/)
+    await screenshot(page, 'reception-day-demo-101-85-12')
+    assertClean(problems)
+  } finally {
+    await context.close()
+    await demo.stop()
+  }
+})
