@@ -139,6 +139,13 @@ test('planner proposes, edits, saves, publishes a month and sees it in the day l
     await noPopper(page).catch(() => {})
     await page.waitForFunction(() => document.querySelectorAll('[data-test="days-table"] .el-table__body-wrapper tr').length === 1)
     assert.match(await dayRows.first().innerText(), /西洋县/)
+    // The county's iCalendar feed is offered and answers text/calendar with the published day.
+    const ical = await page.locator('[data-test="days-ical"]').getAttribute('href')
+    assert.match(ical, /^\/api\/v1\/public\/ical\/county\/\d+$/)
+    const feed = await page.evaluate(async (u) => { const r = await fetch(u); return { type: r.headers.get('content-type'), text: await r.text() } }, ical)
+    assert.match(feed.type, /^text\/calendar/)
+    assert.equal((feed.text.match(/BEGIN:VEVENT/g) || []).length, 1)
+    assert.match(feed.text, /SUMMARY:接访日：西洋县（/)
 
     // The day's page: four numbers and the (empty) list of its cases.
     await dayRows.first().locator('[data-test="days-link"]').click()
@@ -152,6 +159,7 @@ test('planner proposes, edits, saves, publishes a month and sees it in the day l
     }
     assert.match(await page.locator('[data-test="day-title"]').innerText(), /西洋县接访日/)
     assert.match(await page.locator('[data-test="day-info"]').innerText(), /带队领导/)
+    assert.match(await page.locator('[data-test="day-ical-leader"]').getAttribute('href'), /^\/api\/v1\/public\/ical\/leader\/\d+$/)
     await screenshot(page, 'reception-day-detail')
 
     // Reopen the saved plan from the list: the edit is there.
