@@ -145,7 +145,7 @@ static cal_day local_day(const char *iso)
     return day_parse(d, 10, &day) ? 0 : day;
 }
 
-static cal_day today(void)
+cal_day st_case_today(void)
 {
 #ifdef SX_TEST_HOOKS
     /* The test build lets API tests move "today" to check windows and deadline states. */
@@ -461,7 +461,7 @@ static void day_bound(const char *day, int next, char out[32])
 static void bind_today(struct db_stmt *s, const struct case_settings *set)
 {
     char t[11], w[11];
-    cal_day d = today();
+    cal_day d = st_case_today();
     fmt_day(d, t);
     fmt_day(d + (set->dl.warn_days > 0 ? set->dl.warn_days : 0), w);
     db_bind_text(s, 15, t);
@@ -607,7 +607,7 @@ static int window_open(const struct case_settings *set, const struct calendar *c
     if (a == CA_RETURN) {
         /* 退回: the unit objects within the objection period after the assignment (art. 23). */
         cal_day due;
-        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && today() > due) {
+        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && st_case_today() > due) {
             *why = "已超过退回异议期限（交办之日起5个工作日内），请按程序办理";
             return SX_ECONFLICT;
         }
@@ -616,7 +616,7 @@ static int window_open(const struct case_settings *set, const struct calendar *c
     if (a != CA_REVIEW_REQUEST && a != CA_RECHECK_REQUEST) return SX_OK;
     enum deadline_step step;
     cal_day due = review_window(set, cal, r, &step);
-    if (!due || today() > due) {
+    if (!due || st_case_today() > due) {
         *why = a == CA_REVIEW_REQUEST ? "已超过复查申请期限（收到答复之日起30日内）"
                                       : "已超过复核申请期限（收到复查意见之日起30日内）";
         return SX_ECONFLICT;
@@ -655,7 +655,7 @@ static json_t *deadline_entry(const struct case_settings *set, enum deadline_ste
 {
     char d[11];
     fmt_day(due, d);
-    enum deadline_state st = deadline_state(due, today(), set->dl.warn_days);
+    enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
                      deadline_step_label(step), "due_date", d, "done", done, "state",
                      done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
@@ -1231,7 +1231,7 @@ static int open_review_case(struct db *db, const struct audit_ctx *a, const stru
 {
     char now[32];
     time_iso_now(now);
-    int year = day_year(today());
+    int year = day_year(st_case_today());
     int64_t seq = 0;
     struct db_stmt *s = db_prepare(db, "INSERT INTO case_seq (year, last) VALUES (?1, 1) ON CONFLICT (year)"
                                        " DO UPDATE SET last = last + 1 RETURNING last");
@@ -1301,7 +1301,7 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
         return SX_EVALIDATION;
     }
     cal_day dl;
-    if (!in->deadline || strlen(in->deadline) != 10 || day_parse(in->deadline, 10, &dl) || dl < today()) {
+    if (!in->deadline || strlen(in->deadline) != 10 || day_parse(in->deadline, 10, &dl) || dl < st_case_today()) {
         *field = "deadline";
         *why = "办理期限应为今天或以后的日期（YYYY-MM-DD）";
         return SX_EVALIDATION;
