@@ -293,15 +293,45 @@ def test_republish_keeps_uid_and_bumps_sequence(server, planner, leaders, counti
     ev = evs[uids[v2["day_id"]][0]]
     assert local(ev, "DTSTART").date().isoformat() == free and int(ev["SEQUENCE"]) == 1
 
-    # dropping a visit removes its day at the next publish; re-adding it gets a new UID
+    # dropping a visit removes its day at the next publish
     visits = [dict(v) for v in q["visits"]]
     dropped = visits.pop()
+    # a day id of another plan is not taken over: the visit is matched by itself
+    foreign = server.sql("SELECT id FROM reception_days WHERE plan_id <> ? LIMIT 1", (p["id"],))[0][0]
+    visits[0]["day_id"] = foreign
+    kept = q["visits"][0]["day_id"]
     r = planner.put(f"{PLANS}/{p['id']}", json={**plan_body(p["name"], p["input"], visits), "version": q["version"]})
     assert r.status_code == 200, r.text
+    first = next(v for v in r.json()["visits"] if v["date"] == visits[0]["date"] and v["county_id"] == visits[0]["county_id"])
+    assert first["day_id"] is None
     q = publish(planner, p["id"])
     assert dropped["day_id"] not in day_uids(server, p["id"])
     assert planner.get(f"{DAYS}/{dropped['day_id']}").status_code == 404
     assert len(q["visits"]) == len(visits)
+    assert kept in {v["day_id"] for v in q["visits"]}  # matched again by date and county: same day, same UID
+    assert day_uids(server, p["id"])[kept] == after[kept]
+    assert server.sql("SELECT plan_id FROM reception_days WHERE id = ?", (foreign,))[0][0] != p["id"]
+
+    # a day that cases refer to is withdrawn from the schedule instead (SEQUENCE + 1), not deleted
+    visits = [dict(v) for v in q["visits"]]
+    gone = visits.pop()
+    uid = server.sql("SELECT id FROM users WHERE username = 'clerk_dongshan'")[0][0]
+    unit = server.sql("SELECT unit_id FROM users WHERE id = ?", (uid,))[0][0]
+    now = "2026-11-20T00:00:00Z"
+    server.sql("INSERT INTO cases (case_no, year, seq, query_hash, channel, kind, region_id, title, content,"
+               " received_at, unit_id, reception_day_id, created_by, created_at, updated_at)"
+               " VALUES ('XF-T-W', 2026, 90100, 'h-withdrawn', 'reception_day', 'suggestion', ?, '撤回测试', '内容', ?,"
+               " ?, ?, ?, ?, ?)", (gone["county_id"], now, unit, gone["day_id"], uid, now, now))
+    seq_before = day_uids(server, p["id"])[gone["day_id"]][1]
+    r = planner.put(f"{PLANS}/{p['id']}", json={**plan_body(p["name"], p["input"], visits), "version": q["version"]})
+    assert r.status_code == 200, r.text
+    publish(planner, p["id"])
+    row = server.sql("SELECT published, sequence FROM reception_days WHERE id = ?", (gone["day_id"],))
+    assert row == [(0, seq_before + 1)]
+    assert planner.get(f"{DAYS}/{gone['day_id']}").status_code == 404
+    assert gone["day_id"] not in {d["id"] for d in days(planner)}
+    _, evs = parse_feed(feed(server, "county", gone["county_id"]))
+    assert uids[gone["day_id"]][0] not in evs
 
 
 def test_validation_errors_change_nothing(server, planner, leaders, counties, units):
