@@ -14,7 +14,8 @@ export const MENU = [
   {
     title: '接访日', icon: 'Reading', key: 'reception',
     children: [
-      { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' }
+      { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' },
+      { path: '/reception/days', title: '接访日安排', icon: 'Calendar', perm: 'reception:read' }
     ]
   },
   {
