@@ -23,6 +23,7 @@ const routes = [
       { path: 'system/roles', name: 'roles', component: () => import('./views/system/Roles.vue'), meta: { title: '角色管理', group: '系统管理', perm: 'role:read' } },
       { path: 'system/tokens', name: 'tokens', component: () => import('./views/system/Tokens.vue'), meta: { title: 'API令牌', group: '系统管理', perm: 'token:manage' } },
       { path: 'system/security', name: 'security', component: () => import('./views/system/Security.vue'), meta: { title: '安全策略', group: '系统管理', perm: 'security:read' } },
+      { path: 'system/case-settings', name: 'case-settings', component: () => import('./views/system/CaseSettings.vue'), meta: { title: '信访办理设置', group: '系统管理', perm: 'case:settings' } },
       { path: 'system/audit', name: 'audit', component: () => import('./views/system/Audit.vue'), meta: { title: '审计日志', group: '系统管理', perm: 'audit:read' } },
       { path: 'system/login-log', name: 'login-log', component: () => import('./views/system/LoginLog.vue'), meta: { title: '登录日志', group: '系统管理', perm: 'loginlog:read' } },
       { path: 'profile', name: 'profile', component: () => import('./views/Profile.vue'), meta: { title: '个人中心' } },
