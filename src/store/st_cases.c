@@ -124,6 +124,7 @@ int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct 
     }
     rc = st_setting_set(db, "case.settings", text);
     if (!rc) rc = st_audit_append(db, a, "case.settings.update", "settings", "case", 1, text);
+    if (!rc) rc = st_case_recompute_due(db); /* lists and 我的待办 follow the new limits at once */
     free(text);
     if (rc) goto fail;
     return db_commit(db);
@@ -955,6 +956,63 @@ static int store_due(struct db *db, const struct case_viewer *v, int64_t id)
     db_bind_text(s, 2, day);
     db_bind_int(s, 3, id);
     return db_run(s);
+}
+
+int st_case_recompute_due(struct db *db)
+{
+    struct case_settings set;
+    int rc = st_case_settings_get(db, &set);
+    if (rc) return rc;
+    struct calendar *cal = calendar_new(db);
+    if (!cal) return SX_EINTERNAL;
+    /* Cases with a running deadline; terminal ones have none and keep it that way. */
+    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.status NOT IN"
+                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id");
+    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2 WHERE id = ?3"
+                                       " AND (due_step <> ?1 OR due_date <> ?2)");
+    if (!s || !u) {
+        free(cal);
+        return SX_EINTERNAL;
+    }
+    /* Collect first: the update statement must not run while the select is stepping. */
+    size_t n = 0, cap = 0;
+    struct {
+        int64_t id;
+        char step[24], day[11];
+    } *rows = NULL;
+    while ((rc = db_step(s)) == DB_ROW) {
+        struct case_row row;
+        read_row(s, &row);
+        struct due d = next_due(&set, cal, &row);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            void *nr = realloc(rows, cap * sizeof *rows);
+            if (!nr) {
+                rc = SX_EINTERNAL;
+                break;
+            }
+            rows = nr;
+        }
+        rows[n].id = row.id;
+        snprintf(rows[n].step, sizeof rows[n].step, "%s", d.day ? deadline_step_code(d.step) : "");
+        fmt_day(d.day, rows[n].day);
+        n++;
+    }
+    db_reset(s);
+    free(cal);
+    if (rc != DB_DONE) {
+        free(rows);
+        return rc == DB_ROW ? SX_EINTERNAL : rc;
+    }
+    rc = SX_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        db_bind_text(u, 1, rows[k].step);
+        db_bind_text(u, 2, rows[k].day);
+        db_bind_int(u, 3, rows[k].id);
+        rc = db_run(u);
+    }
+    free(rows);
+    return rc;
 }
 
 /* The county (level 2 region) at or above a region, from its path; 0 when above county level. */

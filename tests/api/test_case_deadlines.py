@@ -305,7 +305,10 @@ def test_settings_change_new_cases(fresh_server):
     # 10 working days from Mon 11-02: 03..06, 09..13, 16 → 2026-11-16
     assert new["due_date"] == "2026-11-16" == str(cal.working_days(d("2026-11-02"), 10))
     assert str(preview(w.admin, "accept_decision", "2026-11-02")) == "2026-11-16"
-    assert get(w.clerk, old["id"])["due_date"] == "2026-11-17"
+    # an open case's stored next deadline follows the new limit at once (list and detail agree)
+    assert get(w.clerk, old["id"])["due_date"] == "2026-11-16"
+    listed = w.clerk.get("/api/v1/cases", params={"page_size": 200}).json()["items"]
+    assert next(c for c in listed if c["id"] == old["id"])["due_date"] == "2026-11-16"
     # the extension bound follows the setting
     cid = w.create()["id"]
     drive(w, cid, "signed")

@@ -63,7 +63,7 @@ test('sysadmin changes 办结 to 45 days, saves and sees it after a reload', asy
     await page.locator('[data-test="steps-table"] .el-table__body tr').first().waitFor()
     await settle(page)
     assert.ok((await page.locator('.crumbs').innerText()).includes('信访办理设置'))
-    assert.match(await page.locator('[data-test="settings-note"]').innerText(), /已有的信访事项保留已算出的下一期限/)
+    assert.match(await page.locator('[data-test="settings-note"]').innerText(), /所有未办结信访事项的下一期限按新的天数和计算方式重新计算/)
 
     const before0 = await apiSettings(page)
     assert.equal(before0.steps.close.days, 60)
