@@ -388,6 +388,10 @@ test('clerk calls back (resolved, 满意) and closes; the timeline shows every s
     const row = page.locator('[data-test="todo-table"] .el-table__body tr', { hasText: state.caseNo })
     await row.waitFor()
     assert.match(await row.innerText(), /待回访/)
+    // A counter filters the list to its task.
+    await page.locator('[data-test="todo-count-callback"]').click()
+    const tasks = await page.locator('[data-test="todo-table"] .el-table__body tr td:first-child').allInnerTexts()
+    assert.ok(tasks.length >= 1 && tasks.every((t) => t.trim() === '待回访'), `only 待回访 rows: ${tasks}`)
     await row.locator('[data-test="todo-case"]').click()
     await page.waitForURL(`${server.url}/cases/${state.id}`)
     await page.locator('[data-test="case-head"]').waitFor()
