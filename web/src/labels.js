@@ -28,7 +28,15 @@ export const ACTIONS = {
   'user.unlock': '解锁用户', 'user.reset_password': '重置密码', 'user.grant': '分配角色',
   'role.create': '新增角色', 'role.update': '修改角色', 'role.delete': '删除角色',
   'token.create': '新建API令牌', 'token.revoke': '吊销API令牌',
-  'case.create': '登记信访事项', 'case.pii_view': '查看信访人完整信息', 'case.export': '导出信访事项'
+  'case.create': '登记信访事项', 'case.pii_view': '查看信访人完整信息', 'case.export': '导出信访事项',
+  'case.accept': '受理信访事项', 'case.decline': '不予受理', 'case.forward': '转送信访事项', 'case.assign': '交办信访事项',
+  'case.sign': '签收信访事项', 'case.return': '退回信访事项', 'case.contact': '联系群众', 'case.reply': '答复信访事项',
+  'case.callback': '回访', 'case.close': '办结信访事项', 'case.extend_request': '申请延期', 'case.extend_approve': '批准延期',
+  'case.extend_reject': '不批准延期', 'case.supervise': '督办', 'case.take_charge': '包案', 'case.review_request': '申请复查',
+  'case.recheck_request': '申请复核', 'case.onspot': '当场答复', 'case.down_visit': '下访', 'case.attach': '上传信访附件',
+  'case.link': '关联信访事项', 'case.query_code': '重新发放查询码', 'case.settings.update': '修改信访办理设置',
+  'reception.plan.create': '新建接访日方案', 'reception.plan.update': '修改接访日方案',
+  'reception.plan.delete': '删除接访日方案', 'reception.plan.publish': '发布接访日方案'
 }
 
 export function objectLabel(code) {
