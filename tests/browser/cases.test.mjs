@@ -221,6 +221,16 @@ test('clerk registers a visit with two petitioners and receives the query code',
     const full = await page.locator('[data-test="case-petitioners"]').innerText()
     assert.ok(full.includes(P1.phone) && full.includes(P1.id) && full.includes(P2.phone), 'full values shown')
 
+    // A lost query code can be reissued; the new one differs from the old.
+    await page.locator('[data-test="query-code-reissue"]').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '重新发放' }).click()
+    const code = page.locator('[data-test="query-code-new"]')
+    await code.waitFor()
+    const newCode = (await code.innerText()).trim()
+    assert.match(newCode, /^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{3}$/)
+    assert.notEqual(newCode, state.queryCode)
+    await page.locator('[data-test="query-code-dialog"]').filter({ visible: true }).getByRole('button', { name: '我已记下' }).click()
+
     // The registering clerk may accept, not sign.
     const codes = await actionCodes(page)
     assert.ok(codes.includes('accept'), `accept offered: ${codes}`)
