@@ -119,6 +119,7 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) build/sixia
 	bench/run.sh
+	bench/cases.sh
 
 clean:
 	rm -rf build web/dist
