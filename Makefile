@@ -11,7 +11,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-ASAN_CFLAGS := $(BASE_CFLAGS) -O1 $(SAN)
+# The test build (ASan+UBSan) also honours test hooks such as SIXIA_TEST_TODAY (st_cases.c);
+# the release build never reads them.
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 $(SAN) -DSX_TEST_HOOKS
 
 SRC := $(shell find src -name '*.c' | LC_ALL=C sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
@@ -77,7 +79,7 @@ clang-check:
 	@echo "clang-check: $(words $(SRC)) files compile cleanly with clang"
 
 run: deps build/sixia
-	@test -f $(DB) || ./build/sixia demo --db $(DB)
+	@test -f $(DB) || ./build/sixia demo --with-cases --db $(DB)
 	./build/sixia serve --db $(DB)
 
 test: deps-test build/asan/sixia $(UNIT_BIN)
@@ -98,12 +100,16 @@ build/fuzz/fuzz_json: fuzz/fuzz_json.c src/util/jsonv.c src/util/err.c
 build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/util/csv.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $^
+build/fuzz/fuzz_person: fuzz/fuzz_person.c src/domain/person_id.c src/domain/query_code.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
 fuzz:
 	@scripts/deps.sh fuzz
-	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv
-	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv
+	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person
+	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person
 	build/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-json fuzz/corpus/json
 	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-csv fuzz/corpus/csv
+	build/fuzz/fuzz_person -max_total_time=$(FUZZ_SECONDS) -max_len=128 build/fuzz/corpus-person fuzz/corpus/person
 
 bench:
 	@scripts/deps.sh bench

@@ -16,6 +16,16 @@ extern const struct route health_routes[], auth_routes[], region_routes[], unit_
     settings_routes[], stats_routes[], holiday_routes[], reception_routes[], case_routes[],
     case_extra_routes[], public_routes[];
 
+/* Petition cases (cases.c), shared with case_extra.c and public.c. */
+struct case_viewer;
+struct case_filter;
+struct case_petitioner_in;
+int case_viewer_of(struct req *r, struct case_viewer *v);
+/* The list filters of the query string (status, county_id, …) into f; 400 on a bad value. */
+int case_read_filter(struct req *r, struct case_filter *f);
+/* Validates the "petitioners" array (names, GB 11643 ID numbers, phones, representatives). */
+int case_read_petitioners(struct req *r, json_t *arr, struct case_petitioner_in *pets, int *n, int max_reps);
+
 /* Fails the request with rc unless it is 0; for store results. A store's SX_EBADQUERY means
  * a sort field outside its whitelist. */
 static inline int api_rc(struct req *r, int rc)

@@ -75,12 +75,16 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "数据库不存在: %s\n", c.db);
         return 1;
     }
+    char kp[4096];
+    pii_key_path(pos[0], kp, sizeof kp);
+    if (access(kp, F_OK) == 0) {
+        fprintf(stderr, "目标密钥文件已存在，不覆盖: %s\n", kp);
+        return 1;
+    }
     if (store_open(c.db)) return 1;
     struct db *db = store_db();
     rc = db->drv->backup(db, pos[0]);
     store_close();
-    char kp[4096];
-    pii_key_path(pos[0], kp, sizeof kp);
     if (!rc && pii_key_save(kp)) rc = 1;
     if (rc) {
         fprintf(stderr, "备份失败\n");

@@ -3,6 +3,8 @@
  * people are named. */
 #include "cli.h"
 #include "../domain/password.h"
+#include "../domain/person_id.h"
+#include "../util/timeu.h"
 #include "../util/err.h"
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +52,8 @@ struct gen {
     struct db *db;
     int n_regions, n_units, n_cadres, n_users;
     int64_t root_region, root_unit, county_gov[9], county_region[9], dept_unit[NELEM(depts)];
+    int64_t town_region[9][4];
+    int n_towns[9];
 };
 
 /* The i-th generated name: surname + one or two given-name characters. */
@@ -129,6 +133,7 @@ static int gen_tree(struct gen *g)
             long long tnum = cnum * 1000 + 101 + t;
             snprintf(tcode, sizeof tcode, "%lld", tnum);
             if ((rc = region(g, tcode, tname, 3, g->county_region[c], &treg))) return rc;
+            g->town_region[c][g->n_towns[c]++] = treg;
             snprintf(code, sizeof code, "G%s", tcode);
             snprintf(name, sizeof name, "%s%s人民政府", counties[c], tname);
             if ((rc = unit(g, code, name, "township", g->county_gov[c], treg, &tunit))) return rc;
@@ -205,14 +210,229 @@ static int gen_users(struct gen *g)
     return SX_OK;
 }
 
+/* ---------------------------------------------------------------- demo petition cases */
+
+/* Demo matters: title, content, category code (petition_category), kind. */
+static const struct {
+    const char *title, *content, *category, *kind;
+} matters[] = {
+    {"村道破损影响出行", "村里通往镇上的水泥路多处破损，雨天积水，学生和老人出行不便，希望尽快修复。", "01", "suggestion"},
+    {"小区冬季供暖不足", "小区今冬室内温度长期低于十六度，多次向物业反映未解决，请求协调供热单位。", "05", "appeal"},
+    {"农村低保认定不公", "反映本村低保评定未经村民代表会议公示，部分家庭条件较好的农户也被纳入。", "07", "report"},
+    {"企业拖欠农民工工资", "在某建筑工地务工三个月，工资至今未结清，涉及工友十余人，请求帮助追讨。", "12", "appeal"},
+    {"征地补偿款未足额发放", "村集体土地被征收后，补偿款发放标准不清楚，部分农户尚未领到。", "06", "appeal"},
+    {"学校周边交通安全隐患", "学校门口道路缺少斑马线和减速带，上下学时段车辆较多，存在安全隐患。", "02", "suggestion"},
+    {"养殖场污水直排河道", "村边养殖场将污水直接排入河道，气味难闻，下游村民饮水受到影响。", "08", "report"},
+    {"卫生院缺少常用药品", "镇卫生院常用慢性病药品经常缺货，老人需要到县城购买，希望改善。", "03", "suggestion"},
+    {"宅基地审批进度缓慢", "申请建房用地手续已提交半年，仍未得到审批结果，请求了解办理进度。", "06", "appeal"},
+    {"对法院判决不服", "对民间借贷纠纷案件的一审判决不服，认为事实认定有误。", "13", "legal"},
+    {"路灯长期不亮", "社区主干道路灯损坏两个多月无人维修，夜间出行不安全。", "11", "suggestion"},
+    {"医保报销比例疑问", "住院费用报销比例与政策宣传不一致，请求解释说明。", "07", "appeal"},
+};
+
+/* Valid demo ID number (GB 11643 check digit) from a fictional 35xx99 region code. */
+static void demo_id(int i, char out[PERSON_ID_BUF])
+{
+    char body[32];
+    unsigned u = (unsigned)i;
+    snprintf(body, sizeof body, "359%03u%04u%02u%02u%03u", 900 + u % 9, 1950 + u % 50, 1 + u % 12, 1 + u % 28,
+             (u * 37) % 1000);
+    body[17] = 0;
+    memcpy(out, body, 17);
+    out[17] = person_id_check_char(body);
+    out[18] = 0;
+}
+
+struct demo_actor {
+    struct scope sc;
+    struct case_viewer v;
+    struct audit_ctx a;
+    char username[65];
+};
+
+static int actor(struct db *db, const char *username, struct demo_actor *x)
+{
+    memset(x, 0, sizeof *x);
+    int64_t uid = 0, unit = 0;
+    int rc = st_demo_user_id(db, username, &uid, &unit);
+    if (rc) return rc;
+    x->sc.all = 1;
+    x->sc.user_id = uid;
+    x->sc.unit_id = unit;
+    snprintf(x->username, sizeof x->username, "%s", username);
+    x->a = (struct audit_ctx){uid, x->username, "demo"};
+    return st_case_viewer(db, &x->sc, uid, unit, ~(uint64_t)0, &x->v);
+}
+
+static int act(struct db *db, struct demo_actor *x, int64_t id, enum case_action a, struct case_action_input in)
+{
+    struct case_act_in ai;
+    memset(&ai, 0, sizeof ai);
+    ai.action = a;
+    ai.in = in;
+    ai.note = "";
+    json_t *out = NULL, *allowed = NULL;
+    const char *why = NULL, *field = NULL;
+    int rc = st_case_act(db, &x->a, &x->v, id, &ai, &out, &why, &field, &allowed);
+    json_decref(out);
+    json_decref(allowed);
+    if (rc) fprintf(stderr, "演示事项 #%lld %s 失败: %s\n", (long long)id, case_action_label(a), why ? why : err_message(rc));
+    return rc;
+}
+
+/* One demo case received days_ago days back (at 09:00 + i minutes), moved on to stage:
+ * 0 registered, 1 accepted, 2 assigned, 3 signed, 4 replied, 5 called back, 6 closed,
+ * 7 declined, 8 answered on the spot, 9 forwarded. */
+static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor *handler, int64_t handler_unit,
+                     int i, int64_t region, int64_t day_id, int days_ago, int head, int stage, int64_t *id_out)
+{
+    const int nm = (int)NELEM(matters);
+    int m = i % nm;
+    const char *kind = matters[m].kind;
+    if (stage != 9 && !strcmp(kind, "legal")) kind = "suggestion"; /* 涉法涉诉 can only be forwarded */
+    if (stage == 9) kind = "legal";
+    char name[32], idn[PERSON_ID_BUF], phone[16], ra[32];
+    person_name(100 + i, name, sizeof name);
+    demo_id(i, idn);
+    snprintf(phone, sizeof phone, "1990000%04d", i % 10000);
+    time_t t = time(NULL) - (time_t)days_ago * 86400;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = 9;
+    tm.tm_min = i % 60;
+    tm.tm_sec = 0;
+    t = mktime(&tm);
+    if (t > time(NULL)) t = time(NULL) - 60;
+    time_iso(t, ra);
+    struct case_petitioner_in pet = {name, idn, phone, "（演示地址）", head > 1};
+    struct case_in in = {0};
+    in.channel = day_id ? "reception_day" : (i % 3 == 0 ? "letter" : i % 3 == 1 ? "visit" : "phone");
+    in.kind = kind;
+    in.category = matters[m].category;
+    in.title = matters[m].title;
+    in.content = matters[m].content;
+    in.received_at = ra;
+    in.urgency = i % 11 == 0 ? "urgent" : "normal";
+    in.source = "console";
+    in.region_id = region;
+    in.head_count = head;
+    in.reception_day_id = day_id;
+    in.pet = &pet;
+    in.n_pet = 1;
+    char code[QUERY_CODE_BUF];
+    const char *field = NULL;
+    int64_t id = 0;
+    int rc = st_case_create(db, &clerk->a, &clerk->v, &in, code, &id, &field);
+    if (rc) {
+        fprintf(stderr, "演示事项登记失败（%s）: %s\n", field ? field : "", err_message(rc));
+        return rc;
+    }
+    *id_out = id;
+    struct case_action_input x = CASE_INPUT_INIT;
+    char dl[11]; /* x.deadline points here for the later actions too */
+    if (stage == 7) {
+        x.reason = "所反映问题已通过诉讼程序处理，不属于信访受理范围（演示）";
+        return act(db, clerk, id, CA_DECLINE, x);
+    }
+    if (stage == 9) {
+        x.forward_to = "县人民法院";
+        return act(db, clerk, id, CA_FORWARD, x);
+    }
+    if (stage >= 1 && (rc = act(db, clerk, id, CA_ACCEPT, x))) return rc;
+    if (stage == 8) {
+        x.reply_text = "接访领导当场听取情况并作出解释，相关政策已当面说明（演示）";
+        x.outcome = !strcmp(kind, "appeal") ? CO_EXPLAIN : CO_NONE;
+        return act(db, clerk, id, CA_ONSPOT, x);
+    }
+    if (stage >= 2) {
+        time_t d = time(NULL) + (time_t)(20 + i % 30) * 86400;
+        time_local_date(d, dl);
+        x.unit_id = handler_unit;
+        x.handler_id = handler->a.user_id;
+        x.deadline = dl;
+        if ((rc = act(db, clerk, id, CA_ASSIGN, x))) return rc;
+    }
+    if (stage >= 3 && (rc = act(db, handler, id, CA_SIGN, x))) return rc;
+    if (stage >= 4) {
+        x.reply_text = "经调查核实，已督促相关单位整改，具体情况已书面答复信访人（演示）";
+        x.outcome = !strcmp(kind, "appeal") ? CO_SUPPORT : CO_NONE;
+        if ((rc = act(db, handler, id, CA_REPLY, x))) return rc;
+    }
+    if (stage >= 5) {
+        x.resolved = i % 4 != 0;
+        x.satisfaction = i % 4 == 0 ? SAT_BASIC : SAT_SATISFIED;
+        if ((rc = act(db, clerk, id, CA_CALLBACK, x))) return rc;
+    }
+    if (stage >= 6 && (rc = act(db, clerk, id, CA_CLOSE, x))) return rc;
+    return SX_OK;
+}
+
+/* The demo reception day (9 days ago in 霞溪县): 90 matters from 101 visitors, 85 accepted,
+ * 12 answered on the spot — the numbers of the first reception day (霞浦, 1988) — and cases in
+ * every state in 东山县, 西洋县 and other counties for the work lists. */
+static int gen_cases(struct gen *g)
+{
+    struct db *db = g->db;
+    struct demo_actor dong, xi, lead, hand;
+    int rc;
+    if ((rc = actor(db, "clerk_dongshan", &dong)) || (rc = actor(db, "clerk_xiyang", &xi)) ||
+        (rc = actor(db, "leader", &lead)) || (rc = actor(db, "handler", &hand)))
+        return rc;
+    /* The reception day's clerk: the leader's office registers for 霞溪县 (no demo clerk there). */
+    char day[11];
+    time_local_date(time(NULL) - 9 * 86400, day);
+    int64_t day_id = 0, id = 0;
+    if ((rc = st_demo_reception_day(db, "霞溪县领导接访日（演示）", day, g->county_region[4], g->dept_unit[0],
+                                    "霞溪县信访局接待大厅", &day_id)))
+        return rc;
+    int n = 0;
+    for (int i = 0; i < 90; i++) {
+        /* Heads: one group visit of 8, four pairs, the rest alone → 101 visitors. */
+        int head = i == 0 ? 8 : (i >= 1 && i <= 4) ? 2 : 1;
+        /* Stages: 5 declined, 12 on the spot, 50 assigned (some further), 23 accepted. */
+        int stage = i < 5 ? 7 : i < 17 ? 8 : i < 67 ? 2 + (i % 5) : 1;
+        int64_t region = g->town_region[4][i % g->n_towns[4]];
+        if ((rc = demo_case(db, &lead, &hand, g->dept_unit[3], i, region, day_id, 9, head, stage, &id))) return rc;
+        n++;
+    }
+    /* Work lists: 东山县 and 西洋县 with every state and some overdue. */
+    static const int stages[] = {0, 0, 1, 1, 2, 2, 3, 4, 5, 6, 7, 9, 0, 3};
+    static const int ago[] = {2, 25, 1, 20, 3, 12, 30, 40, 45, 55, 5, 6, 18, 58};
+    for (int k = 0; k < 2; k++) {
+        struct demo_actor *clerk = k == 0 ? &dong : &xi;
+        for (int j = 0; j < (int)NELEM(stages); j++) {
+            int i = 200 + k * 50 + j;
+            int64_t region = g->town_region[k][j % g->n_towns[k]];
+            if ((rc = demo_case(db, clerk, &hand, g->dept_unit[3], i, region, 0, ago[j], 1, stages[j], &id))) return rc;
+            n++;
+            if (j == 5) {
+                struct case_action_input x = CASE_INPUT_INIT;
+                x.reason = "请加快办理，本周内报告进展（演示）";
+                if ((rc = act(db, &lead, id, CA_SUPERVISE, x))) return rc;
+            }
+        }
+    }
+    /* A repeat petitioner: the same person writes again about the first 东山县 matter. */
+    if ((rc = demo_case(db, &dong, &hand, g->dept_unit[3], 200, g->town_region[0][0], 0, 1, 1, 0, &id))) return rc;
+    n++;
+    printf("  信访事项 %d 件（含霞溪县接访日：接待群众101人次，受理85件，当场答复12件）\n", n);
+    return SX_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     struct config c;
     const char *pos[1];
     int npos;
-    int rc = cli_parse(argc, argv, &c, NULL,
-                       "用法: sixia demo [--db FILE]\n在空数据库中载入演示数据：虚构的宁川地区（9个县及其乡镇、村/社区）、\n"
+    int with_cases = 0;
+    const struct opt opts[] = {
+        {"with-cases", NULL, &with_cases, "同时生成演示信访事项和一个已发布的接访日（约120件）"},
+        {NULL, NULL, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, &c, opts,
+                       "用法: sixia demo [--db FILE] [--with-cases]\n在空数据库中载入演示数据：虚构的宁川地区（9个县及其乡镇、村/社区）、\n"
                        "地区和县乡单位、约40名干部，以及每个角色一个演示账号（密码 " DEMO_PASSWORD "，仅供演示）。\n"
+                       "--with-cases 另外生成演示信访事项（各办理状态）和一个已发布的接访日。\n"
                        "数据库中已有用户、单位或区划时拒绝执行。",
                        pos, 0, &npos);
     if (rc) return rc;
@@ -255,6 +475,13 @@ int cmd_demo(int argc, char **argv)
            "  handler         承办人（地区住房和城乡建设局）\n"
            "  leader          领导（宁川地区行政公署）\n"
            "  planner         组织部规划督查（地委组织部）\n");
+    if (with_cases) {
+        /* Generated in many small transactions; a demo database need not survive a power cut
+         * while it is being filled. */
+        db_exec(db, "PRAGMA synchronous = OFF");
+        if ((rc = gen_cases(&g))) goto out;
+        db_exec(db, "PRAGMA synchronous = FULL");
+    }
     goto out;
 fail:
     db_rollback(db);

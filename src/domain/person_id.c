@@ -265,7 +265,7 @@ int phone_normalize(const char *in, char *out, size_t n, const char **why)
     memcpy(out, digits, dlen);
     out[dlen] = 0;
     if (*ext) {
-        out[dlen] = '-';
+        out[dlen] = '#';
         strcpy(out + dlen + 1, ext);
     }
     return kind;
@@ -278,7 +278,7 @@ int mask_phone(const char *phone, char *out, size_t n)
     size_t len = 0;
     if (!phone) phone = "";
     if (phone_normalize(phone, norm, sizeof norm, NULL) != PHONE_INVALID) {
-        char *dash = strchr(norm, '-');
+        char *dash = strchr(norm, '#');
         if (dash) *dash = 0, ext = dash + 1;
         len = strlen(norm);
         memcpy(digits, norm, len + 1);

@@ -40,8 +40,9 @@ enum phone_kind { PHONE_INVALID = 0, PHONE_MOBILE = 1, PHONE_FIXED = 2 };
  *           parentheses or followed by '-', then a 7–8 digit local number not starting with 0/1,
  *           then an optional extension of 1–6 digits after '-', '#', "转" or "ext".
  * Spaces and hyphens inside the number are allowed. The normal form is the digits of area code
- * and number, followed by "-" and the extension when there is one: "13812345678",
- * "01012345678", "057112345678-801". Returns PHONE_MOBILE or PHONE_FIXED and writes out;
+ * and number, followed by "#" and the extension when there is one: "13812345678",
+ * "01012345678", "057112345678#801" ("#", not "-": "8765432-5" reads as the number 87654325).
+ * Returns PHONE_MOBILE or PHONE_FIXED and writes out;
  * PHONE_INVALID (0) with a Chinese reason in *why (may be NULL), out then "". */
 int phone_normalize(const char *in, char *out, size_t n, const char **why);
 

@@ -192,6 +192,7 @@ static const char m003[] =
     " query_hash TEXT NOT NULL UNIQUE," /* keyed hash of the citizen's query code */
     " channel TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL DEFAULT '',"
     " region_id INTEGER NOT NULL REFERENCES regions(id),"
+    " county_id INTEGER REFERENCES regions(id)," /* the county (level 2) above region_id */
     " title TEXT NOT NULL, content TEXT NOT NULL,"
     " received_at TEXT NOT NULL," /* ISO 8601 UTC */
     " urgency TEXT NOT NULL DEFAULT 'normal' CHECK (urgency IN ('normal','urgent','very_urgent')),"
@@ -229,6 +230,7 @@ static const char m003[] =
     "CREATE INDEX cases_unit ON cases(unit_id);"
     "CREATE INDEX cases_handling_unit ON cases(handling_unit_id);"
     "CREATE INDEX cases_region ON cases(region_id, received_at);"
+    "CREATE INDEX cases_county ON cases(county_id, received_at);"
     "CREATE INDEX cases_status_due ON cases(status, due_date);"
     "CREATE INDEX cases_received ON cases(received_at);"
     "CREATE INDEX cases_reception_day ON cases(reception_day_id);"
@@ -276,7 +278,20 @@ static const char m003[] =
     " created_by INTEGER REFERENCES users(id), created_at TEXT NOT NULL,"
     " PRIMARY KEY (case_id, other_id));"
     "CREATE INDEX case_links_other ON case_links(other_id);"
-    "CREATE TABLE case_seq (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);";
+    "CREATE TABLE case_seq (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);"
+    /* A database from before this migration: its built-in business roles get the permissions
+     * of this module once (a fresh database gets them from st_bootstrap; later changes by the
+     * security administrator are never touched again). */
+    "INSERT OR IGNORE INTO role_perms (role_id, perm) SELECT r.id, p.column2 FROM roles r JOIN (VALUES"
+    " ('clerk','case:read'),('clerk','case:intake'),('clerk','case:accept'),('clerk','case:assign'),"
+    " ('clerk','case:callback'),('clerk','case:close'),('clerk','case:review'),('clerk','case:pii'),"
+    " ('clerk','case:report'),('clerk','case:export'),('clerk','reception:read'),"
+    " ('handler','user:read'),('handler','case:read'),('handler','case:sign'),('handler','case:handle'),"
+    " ('handler','case:reply'),('handler','case:extend_request'),"
+    " ('leader','case:read'),('leader','case:extend_approve'),('leader','case:supervise'),('leader','case:pii'),"
+    " ('leader','case:report'),('leader','case:export'),('leader','reception:read'),"
+    " ('planner','reception:plan'),('planner','reception:read'),('planner','case:read'),"
+    " ('sysadmin','case:settings')) p ON p.column1 = r.code WHERE r.builtin = 1;";
 
 
 static const struct {

@@ -129,6 +129,11 @@ int st_case_new_query_code(struct db *db, const struct audit_ctx *a, const struc
 int st_case_link(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, int64_t other,
                  const char *note);
 
+/* Units that can handle cases (an active user holding case:sign or case:reply) with those users:
+ * [{unit_id, unit_name, path, users:[{id, display_name, username}]}] — the 交办 targets. Not
+ * scoped: a county dispatches to prefecture departments too. */
+int st_case_handlers(struct db *db, json_t **out);
+
 /* ---- repeat detection, attachments, todo, export (st_case_extra.c) ---- */
 struct case_match_in {
     int64_t region_id; /* 0: unknown */

@@ -1,5 +1,6 @@
 /* Bulk loading (demo data and CSV import) and the command-line account tools. */
 #include "store.h"
+#include <sodium.h>
 #include "../domain/perm.h"
 #include "../util/err.h"
 #include "../util/timeu.h"
@@ -197,4 +198,65 @@ int st_cli_user_list(struct db *db, json_t **out)
             " FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id");
     if (!s) return SX_EINTERNAL;
     return db_all_json(s, out);
+}
+
+int st_demo_reception_day(struct db *db, const char *plan_name, const char *day, int64_t county_id,
+                          int64_t unit_id, const char *place, int64_t *day_id)
+{
+    char now[32], uid[64];
+    time_iso_now(now);
+    int rc = db_begin_write(db);
+    if (rc) return rc;
+    int64_t leader = 0, plan = 0;
+    struct db_stmt *s = db_prepare(db, "SELECT id FROM cadres WHERE is_leader = 1 ORDER BY id LIMIT 1");
+    if (!s || (rc = db_int(s, &leader))) goto fail;
+    s = db_prepare(db, "INSERT INTO reception_plans (name, period_start, period_end, status, published_at,"
+                       " created_at, updated_at) VALUES (?1, ?2, ?2, 'published', ?3, ?3, ?3)");
+    if (!s) goto fail;
+    db_bind_text(s, 1, plan_name);
+    db_bind_text(s, 2, day);
+    db_bind_text(s, 3, now);
+    if ((rc = db_run(s))) goto fail;
+    plan = db_last_id(db);
+    unsigned char rnd[12];
+    randombytes_buf(rnd, sizeof rnd);
+    char hex[25];
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+    snprintf(uid, sizeof uid, "%s@sixia", hex);
+    s = db_prepare(db, "INSERT INTO reception_days (plan_id, day, county_id, leader_id, place, published, uid,"
+                       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?7)");
+    if (!s) goto fail;
+    db_bind_int(s, 1, plan);
+    db_bind_text(s, 2, day);
+    db_bind_int(s, 3, county_id);
+    db_bind_int(s, 4, leader);
+    db_bind_text(s, 5, place);
+    db_bind_text(s, 6, uid);
+    db_bind_text(s, 7, now);
+    if ((rc = db_run(s))) goto fail;
+    *day_id = db_last_id(db);
+    s = db_prepare(db, "INSERT INTO reception_day_units (day_id, unit_id) VALUES (?, ?)");
+    if (!s) goto fail;
+    db_bind_int(s, 1, *day_id);
+    db_bind_int(s, 2, unit_id);
+    if ((rc = db_run(s))) goto fail;
+    return db_commit(db);
+fail:
+    db_rollback(db);
+    return rc ? rc : SX_EINTERNAL;
+}
+
+int st_demo_user_id(struct db *db, const char *username, int64_t *id, int64_t *unit_id)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT id, unit_id FROM users WHERE username = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, username);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        *id = db_col_int(s, 0);
+        *unit_id = db_col_int(s, 1);
+    }
+    db_reset(s);
+    if (rc == DB_ROW) return SX_OK;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
 }

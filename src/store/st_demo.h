@@ -25,6 +25,12 @@ int st_load_unit_by_code(struct db *db, const char *code, int64_t *id);
 /* SX_OK when the dictionary type has an enabled item with this label, else SX_ENOTFOUND. */
 int st_load_dict_label(struct db *db, const char *type, const char *label);
 
+/* ---- demo petition data (sixia demo --with-cases): own write transactions. ---- */
+/* A published one-day reception plan with one day (the first leader cadre receives). */
+int st_demo_reception_day(struct db *db, const char *plan_name, const char *day, int64_t county_id,
+                          int64_t unit_id, const char *place, int64_t *day_id);
+int st_demo_user_id(struct db *db, const char *username, int64_t *id, int64_t *unit_id);
+
 /* ---- command-line account management (sixia user; disable, enable and reset-password use
  * st_user_op / st_user_reset_password of st_user.h). ---- */
 

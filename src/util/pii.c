@@ -55,7 +55,9 @@ int pii_key_load(const char *key_path)
     crypto_kdf_keygen(key);
     pii_key_set(key);
     sodium_memzero(key, sizeof key);
-    return pii_key_save(key_path);
+    int rc = pii_key_save(key_path);
+    /* Another process created it first: use that one. */
+    return rc == SX_EDUPLICATE ? pii_key_load(key_path) : rc;
 }
 
 int pii_key_save(const char *key_path)
@@ -67,9 +69,8 @@ int pii_key_save(const char *key_path)
     hex[len++] = '\n';
     int fd = open(key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST) {
-        /* A key is there already (another process made it first, or an old backup's). */
         sodium_memzero(hex, sizeof hex);
-        return pii_key_load(key_path);
+        return SX_EDUPLICATE; /* never overwrite a key file */
     }
     if (fd < 0) {
         log_error("cannot create key file %s: %s", key_path, strerror(errno));

@@ -9,12 +9,13 @@
 
 #define PII_HASH_BUF 65 /* 64 hex digits and the terminator */
 
-/* Loads the key from path, creating it (random, 0600) when absent. 0 or SX_EIO/SX_EINTERNAL
+/* Loads the key from path, creating it (random, 0600) when absent. 0 or SX_EINTERNAL
  * (message logged). Needs sodium_init() done. */
 int pii_key_load(const char *key_path);
 /* For tests and tools: sets the key directly (32 bytes). */
 void pii_key_set(const unsigned char key[32]);
-/* Writes the key file for a copy of the database (backup). 0 or SX_EIO. */
+/* Writes the key file for a copy of the database (backup). 0, SX_EDUPLICATE when the file
+ * exists (never overwritten), SX_EINTERNAL on an I/O error. */
 int pii_key_save(const char *key_path);
 /* "<db path>.key" into out. */
 void pii_key_path(const char *db_path, char *out, size_t n);

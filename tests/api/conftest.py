@@ -198,7 +198,7 @@ def core_init_db(db):
 
 
 def core_remove_db(db):
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".key"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
 
@@ -222,7 +222,8 @@ def core_build_db(db):
 
 
 def core_copy_db(src, dst):
-    for suffix in ("", "-wal", "-shm"):
+    # ".key": the key of the sealed personal data travels with its database
+    for suffix in ("", "-wal", "-shm", ".key"):
         if os.path.exists(src + suffix):
             _shutil.copyfile(src + suffix, dst + suffix)
 

@@ -40,30 +40,38 @@ static const struct expect expected[] = {
     {CS_REGISTERED, CA_FORWARD, CS_FORWARDED},
     {CS_REGISTERED, CA_SUPERVISE, -1},
     {CS_REGISTERED, CA_TAKE_CHARGE, -1},
+    {CS_REGISTERED, CA_DOWN_VISIT, -1},
     {CS_ACCEPTED, CA_FORWARD, CS_FORWARDED},
     {CS_ACCEPTED, CA_ASSIGN, CS_ASSIGNED},
+    {CS_ACCEPTED, CA_ONSPOT, CS_REPLIED},
     {CS_ACCEPTED, CA_SUPERVISE, -1},
     {CS_ACCEPTED, CA_TAKE_CHARGE, -1},
+    {CS_ACCEPTED, CA_DOWN_VISIT, -1},
     {CS_ASSIGNED, CA_SIGN, CS_SIGNED},
     {CS_ASSIGNED, CA_RETURN, CS_ACCEPTED},
     {CS_ASSIGNED, CA_SUPERVISE, -1},
     {CS_ASSIGNED, CA_TAKE_CHARGE, -1},
+    {CS_ASSIGNED, CA_DOWN_VISIT, -1},
     {CS_SIGNED, CA_CONTACT, CS_IN_PROGRESS},
     {CS_SIGNED, CA_REPLY, CS_REPLIED},
     {CS_SIGNED, CA_EXTEND_REQUEST, -1},
     {CS_SIGNED, CA_SUPERVISE, -1},
     {CS_SIGNED, CA_TAKE_CHARGE, -1},
+    {CS_SIGNED, CA_DOWN_VISIT, -1},
     {CS_IN_PROGRESS, CA_CONTACT, CS_IN_PROGRESS},
     {CS_IN_PROGRESS, CA_REPLY, CS_REPLIED},
     {CS_IN_PROGRESS, CA_EXTEND_REQUEST, -1},
     {CS_IN_PROGRESS, CA_SUPERVISE, -1},
     {CS_IN_PROGRESS, CA_TAKE_CHARGE, -1},
+    {CS_IN_PROGRESS, CA_DOWN_VISIT, -1},
     {CS_REPLIED, CA_CALLBACK, CS_CALLED_BACK},
     {CS_REPLIED, CA_SUPERVISE, -1},
     {CS_REPLIED, CA_TAKE_CHARGE, -1},
+    {CS_REPLIED, CA_DOWN_VISIT, -1},
     {CS_CALLED_BACK, CA_CLOSE, CS_CLOSED},
     {CS_CALLED_BACK, CA_SUPERVISE, -1},
     {CS_CALLED_BACK, CA_TAKE_CHARGE, -1},
+    {CS_CALLED_BACK, CA_DOWN_VISIT, -1},
     {CS_CLOSED, CA_REVIEW_REQUEST, -1},
     /* CS_DECLINED and CS_FORWARDED: nothing */
 };
@@ -156,10 +164,10 @@ static void allowed_max(void **state)
     (void)state;
     struct case_state cs = {.status = CS_REGISTERED};
     enum case_action out[2] = {CA__COUNT, CA__COUNT};
-    assert_int_equal(case_flow_allowed(&cs, out, 2), 5); /* count beyond max */
+    assert_int_equal(case_flow_allowed(&cs, out, 2), 6); /* count beyond max */
     assert_int_equal(out[0], CA_ACCEPT);
     assert_int_equal(out[1], CA_DECLINE);
-    assert_int_equal(case_flow_allowed(&cs, NULL, 0), 5);
+    assert_int_equal(case_flow_allowed(&cs, NULL, 0), 6);
     cs.status = CS_DECLINED;
     assert_int_equal(case_flow_allowed(&cs, out, 2), 0);
 }

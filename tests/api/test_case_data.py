@@ -1,0 +1,114 @@
+"""Petition data at rest and the demo cases: sealed personal data with its key file (created
+0600, carried by `sixia backup`), no plain ID numbers or phones in the database file, and the
+demo reception day's 101 / 85 / 12."""
+import datetime
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from conftest import Server, run_cli, DEMO_PASSWORD
+
+
+def id_number(body17):
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    s = sum(int(a) * b for a, b in zip(body17, w))
+    return body17 + "10X98765432"[s % 11]
+
+
+@pytest.fixture(scope="module")
+def demo_cases(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("democases") / "d.db")
+    p = run_cli("demo", "--with-cases", db=db)
+    assert "101" in p.stdout and "85" in p.stdout and "12" in p.stdout
+    srv = Server(db, extra=["--login-rate", "100000"]).start()
+    yield srv
+    assert srv.stop() == 0
+
+
+def region_in(client, county):
+    regions = client.get("/api/v1/regions", params={"page_size": 200}).json()["items"]
+    c = next(r for r in regions if r["name"] == county)
+    return next(r for r in regions if r.get("parent_id") == c["id"])
+
+
+def test_demo_reception_day_numbers(demo_cases):
+    leader = demo_cases.client("leader")
+    r = leader.get("/api/v1/cases", params={"reception_day_id": 1, "page_size": 200})
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert r.json()["total"] == 90
+    assert sum(c["head_count"] for c in items) == 101
+    con = sqlite3.connect(demo_cases.db)
+    accepted, onspot = con.execute(
+        "SELECT SUM(accepted_at IS NOT NULL), SUM(EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id"
+        " AND e.action = 'onspot')) FROM cases c WHERE reception_day_id = 1").fetchone()
+    con.close()
+    assert (accepted, onspot) == (85, 12)
+    assert all(c["channel"] == "reception_day" and c["county_name"] == "霞溪县" for c in items)
+
+
+def test_demo_lists_by_county(demo_cases):
+    dong = demo_cases.client("clerk_dongshan")
+    body = dong.get("/api/v1/cases", params={"page_size": 200}).json()
+    assert body["total"] == len(body["items"]) > 10
+    assert {c["county_name"] for c in body["items"]} == {"东山县"}
+    # every state of the work list is there, and the ones past their deadline show it
+    states = {c["status"] for c in body["items"]}
+    assert {"registered", "accepted", "assigned", "signed", "replied", "called_back", "closed"} <= states
+    overdue = dong.get("/api/v1/cases", params={"deadline_state": "overdue"}).json()
+    assert overdue["total"] >= 1 and all(c["deadline_state"] == "overdue" for c in overdue["items"])
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).strftime("%Y-%m-%d")
+    assert all("" < c["due_date"] < today for c in overdue["items"])
+    # the repeat petitioner is not a 初信初访
+    first = {c["case_no"]: c["first_time"] for c in body["items"]}
+    assert False in first.values() and True in first.values()
+
+
+def test_sealed_at_rest_and_backup_keeps_key(fresh_server, tmp_path):
+    srv = fresh_server
+    clerk = srv.client("clerk_dongshan")
+    idn = id_number("35090019750505123")
+    phone = "13912340077"
+    town = region_in(clerk, "东山县")
+    r = clerk.post("/api/v1/cases", json={
+        "channel": "letter", "kind": "suggestion", "category": "01", "region_id": town["id"],
+        "title": "存储加密测试", "content": "测试内容",
+        "petitioners": [{"name": "测试人", "id_number": idn, "phone": phone}]})
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    key = srv.db + ".key"
+    assert os.path.exists(key)
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    # nowhere in the database file (nor its WAL) are the plain values
+    for suffix in ("", "-wal"):
+        if os.path.exists(srv.db + suffix):
+            data = open(srv.db + suffix, "rb").read()
+            assert idn.encode() not in data and phone.encode() not in data
+            assert b"12340077" not in data
+    # masked in the detail, full in the audited view
+    d = clerk.get(f"/api/v1/cases/{cid}").json()
+    assert d["petitioners"][0]["phone_masked"] == "139****0077"
+    assert d["petitioners"][0]["id_number_masked"] == idn[:6] + "********" + idn[-4:]
+    assert clerk.get(f"/api/v1/cases/{cid}/pii").json()["petitioners"][0]["id_number"] == idn
+    # a backup comes with its key and opens on its own
+    backup = str(tmp_path / "b.db")
+    run_cli("backup", backup, db=srv.db)
+    assert os.path.exists(backup + ".key")
+    assert open(backup + ".key").read() == open(key).read()
+    # the key of a backup is never overwritten
+    p = run_cli("backup", backup, db=srv.db, check=False)
+    assert p.returncode != 0
+    os.remove(backup)
+    p = run_cli("backup", backup, db=srv.db, check=False)
+    assert p.returncode != 0 and "密钥" in p.stderr
+    os.remove(backup + ".key")
+    run_cli("backup", backup, db=srv.db)
+    s2 = Server(backup, extra=["--login-rate", "100000"]).start()
+    try:
+        c2 = s2.client("clerk_dongshan")
+        got = c2.get(f"/api/v1/cases/{cid}/pii").json()["petitioners"][0]
+        assert (got["id_number"], got["phone"]) == (idn, phone)
+    finally:
+        assert s2.stop() == 0
