@@ -7,6 +7,7 @@
 #include "../util/err.h"
 #include "../util/timeu.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -132,7 +133,7 @@ static int status_after_reply(const char *code)
 enum { EV_REGISTER = 1, EV_PROGRESS = 2, EV_RATE = 4 };
 
 /* Appends the public timeline entries of case id (of the kinds in what) to tl. */
-static int add_events(struct db *db, int64_t id, unsigned what, const char *case_no, json_t *tl)
+static int add_events(struct db *db, int64_t id, unsigned what, const char *case_no, const char *title, json_t *tl)
 {
     struct db_stmt *s = db_prepare(
         db, "SELECT e.action, e.at,"
@@ -152,7 +153,7 @@ static int add_events(struct db *db, int64_t id, unsigned what, const char *case
     while ((rc = db_step(s)) == DB_ROW) {
         const char *action = db_col_text(s, 0), *at = db_col_text(s, 1);
         const char *label = NULL, *text = "", *outcome = NULL;
-        char buf[1200];
+        char buf[1600];
         unsigned kind = !strcmp(action, "register") ? EV_REGISTER : !strcmp(action, "rate") ? EV_RATE : EV_PROGRESS;
         if (!(what & kind)) continue;
         if (!strcmp(action, "register")) {
@@ -160,12 +161,18 @@ static int add_events(struct db *db, int64_t id, unsigned what, const char *case
             snprintf(buf, sizeof buf, "已收到您反映的事项，登记编号 %s。", case_no);
             text = buf;
         } else if (!strcmp(action, "accept")) {
+            /* The 告知书 wording of the console (st_cases.c notice_text). */
             label = "受理";
-            text = "您反映的事项已依法受理，有关单位将在规定期限内办理并答复。";
+            char day[16] = "";
+            time_t t;
+            if (!time_parse_iso(at, &t)) time_local_date(t, day);
+            snprintf(buf, sizeof buf, "您反映的“%s”一事，已于%s依法受理。我们将在规定期限内办理并向您答复，"
+                     "您可凭查询码查询办理进度。", title, day);
+            text = buf;
         } else if (!strcmp(action, "decline")) {
             label = "不予受理";
-            const char *why = db_col_text(s, 2);
-            snprintf(buf, sizeof buf, "经审查，您反映的事项不予受理。%s%s", *why ? "理由：" : "", why);
+            snprintf(buf, sizeof buf, "您反映的“%s”一事，经审查，依据《信访工作条例》第二十二条，决定不予受理。理由：%s。"
+                     "如对本决定有异议，可依法通过其他途径反映。", title, db_col_text(s, 2));
             text = buf;
         } else if (!strcmp(action, "forward")) {
             label = "转送";
@@ -218,8 +225,9 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
         db_reset(s);
         return rc == DB_DONE ? SX_ENOTFOUND : rc;
     }
-    char case_no[40];
+    char case_no[40], title[512];
     snprintf(case_no, sizeof case_no, "%s", db_col_text(s, 0));
+    snprintf(title, sizeof title, "%s", db_col_text(s, 1));
     int kind = case_kind_from_code(db_col_text(s, 2));
     int rating = case_satisfaction_from_code(db_col_text(s, 4));
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "case_no", case_no, "title", db_col_text(s, 1),
@@ -259,6 +267,11 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
     cal_day due_day, today;
     char today_s[16];
     time_local_date(time(NULL), today_s);
+#ifdef SX_TEST_HOOKS
+    /* The test build moves "today" like st_cases.c does, so both agree on 正常/临期/逾期. */
+    const char *fake = getenv("SIXIA_TEST_TODAY");
+    if (fake && strlen(fake) == 10) snprintf(today_s, sizeof today_s, "%s", fake);
+#endif
     if (*due && day_parse(due, strlen(due), &due_day) == 0 && day_parse(today_s, strlen(today_s), &today) == 0) {
         struct case_settings cs;
         if (st_case_settings_get(db, &cs) != SX_OK) st_case_settings_default(&cs);
@@ -279,14 +292,14 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
     json_t *tl = json_array();
     json_object_set_new(o, "timeline", tl);
     if (eff == id) {
-        rc = add_events(db, id, EV_REGISTER | EV_PROGRESS | EV_RATE, case_no, tl);
+        rc = add_events(db, id, EV_REGISTER | EV_PROGRESS | EV_RATE, case_no, title, tl);
     } else {
         const char *received = json_string_value(json_object_get(o, "received_at"));
-        if (!(rc = add_events(db, id, EV_REGISTER, case_no, tl))) {
+        if (!(rc = add_events(db, id, EV_REGISTER, case_no, title, tl))) {
             json_array_append_new(tl, json_pack("{s:s,s:s,s:s,s:s}", "at", received, "action", "merge", "label",
                                                 "合并办理", "text",
                                                 "您反映的事项与已登记的同一事项合并办理，以下为该事项的办理进度。"));
-            if (!(rc = add_events(db, eff, EV_PROGRESS, case_no, tl))) rc = add_events(db, id, EV_RATE, case_no, tl);
+            if (!(rc = add_events(db, eff, EV_PROGRESS, case_no, title, tl))) rc = add_events(db, id, EV_RATE, case_no, title, tl);
         }
     }
     if (rc) goto fail;
