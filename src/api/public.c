@@ -34,8 +34,8 @@ static int regions(struct req *r)
     int64_t parent;
     int rc = req_query_int(r, "parent_id", 0, 1, INT32_MAX, &parent);
     if (rc) return rc;
-    if (!parent) return req_fail(r, SX_EBADQUERY, "parent_id", "请指定上级区划");
     json_t *items = NULL;
+    if (!parent) return list_reply(r, 0, json_array()); /* nothing below "no region" */
     rc = st_public_regions(req_db(r), parent, &items);
     return list_reply(r, rc, items);
 }
