@@ -134,6 +134,14 @@ test('a citizen submits, looks up and rates at 375 px', async () => {
     assert.match(await receipt.innerText(), new RegExp(`/public/#/lookup\\?code=${code.replace(/ /g, '-')}`))
     await noHorizontalScroll(page, 'receipt')
     await screenshot(page, 'public-receipt')
+    // The print stylesheet keeps the receipt and drops the navigation and buttons.
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.locator('.pub-nav').isVisible(), false, 'navigation hidden in print')
+    assert.equal(await page.locator('[data-test="receipt-print"]').isVisible(), false, 'buttons hidden in print')
+    assert.ok(await page.locator('[data-test="receipt-code"]').isVisible(), 'code printed')
+    assert.ok(await qr.isVisible(), 'QR code printed')
+    await screenshot(page, 'public-receipt-print')
+    await page.emulateMedia({ media: 'screen' })
 
     // 查询进度: the code is carried over; the last four digits are asked for.
     await page.locator('[data-test="receipt-lookup"]').click()
@@ -166,6 +174,8 @@ test('a citizen submits, looks up and rates at 375 px', async () => {
     for (const secret of ['内部备注', '地区住房和城乡建设局', '承办人', 'handler']) {
       assert.ok(!all.includes(secret), `public page shows "${secret}"`)
     }
+    await page.locator('[data-test="lookup-result"]').scrollIntoViewIfNeeded()
+    await screenshot(page, 'public-lookup-replied')
     const rating = page.locator('[data-test="lookup-rating"]')
     await rating.locator('.el-radio', { hasText: '基本满意' }).click()
     await page.locator('[data-test="rating-submit"]').click()
