@@ -103,13 +103,17 @@ build/fuzz/fuzz_csv: fuzz/fuzz_csv.c src/util/csv.c
 build/fuzz/fuzz_person: fuzz/fuzz_person.c src/domain/person_id.c src/domain/query_code.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
+build/fuzz/fuzz_mime: fuzz/fuzz_mime.c src/domain/mime.c src/util/jsonv.c src/util/err.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
 fuzz:
 	@scripts/deps.sh fuzz
-	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person
-	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person
+	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person build/fuzz/fuzz_mime
+	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person build/fuzz/corpus-mime
 	build/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-json fuzz/corpus/json
 	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-csv fuzz/corpus/csv
 	build/fuzz/fuzz_person -max_total_time=$(FUZZ_SECONDS) -max_len=128 build/fuzz/corpus-person fuzz/corpus/person
+	build/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-mime fuzz/corpus/mime
 
 bench:
 	@scripts/deps.sh bench

@@ -123,6 +123,22 @@ schemas = {
                                                                               "date": {"type": "string", "nullable": True},
                                                                               "county_id": {"type": "integer", "nullable": True},
                                                                               "leader_id": {"type": "integer", "nullable": True}})}}),
+    # -- repeat detection, attachments, 我的待办, case settings (src/api/case_extra.c) --
+    "CaseMatchInput": obj({"region_id": I, "title": S, "content": S, "exclude_id": I,
+                           "petitioners": {"type": "array", "items": obj({"id_number": S, "phone": S})}}),
+    "CaseMatch": obj({"items": {"type": "array", "items": obj({"id": I, "case_no": S, "title": S, "status": S,
+                                                               "status_label": S, "received_at": T, "region_name": S,
+                                                               "score": I, "reasons": STRS})},
+                      "first_time": B}),
+    "CaseAttachment": obj({"id": I, "name": S, "mime": S, "size": I, "sha256": S}),
+    "Todo": obj({"items": {"type": "array", "items": obj({
+        "case_id": I, "case_no": S, "title": S, "kind": S, "kind_label": S, "status": S, "status_label": S,
+        "task": {"type": "string", "enum": ["accept", "assign", "sign", "reply", "callback", "close", "approve"]},
+        "task_label": S, "due_date": S, "due_step_label": S, "deadline_state": S, "deadline_state_label": S,
+        "supervised": B, "urgency": S})}, "total": I}),
+    "CaseSettings": obj({"steps": {"type": "object", "additionalProperties": obj({"days": I, "working": B, "label": S})},
+                         "max_extension_days": I, "warn_days": I, "repeat_window_days": I, "similarity_percent": I,
+                         "version": I}),
 }
 
 def ref(name):
@@ -204,6 +220,16 @@ E = [
     ("post", "/api/v1/cases/{id}/actions/{action}", "case:read", "办理操作（受理、交办、签收、答复等；另需该操作的权限）", "CaseAction", 200, ref("Case"), []),
     ("post", "/api/v1/cases/{id}/links", "case:intake", "关联信访事项", "CaseLinkInput", 200, ref("Case"), []),
     ("post", "/api/v1/cases/{id}/query-code", "case:intake", "重新发放查询码", None, 200, ref("QueryCode"), []),
+    # -- repeat detection, attachments, 我的待办, case settings (src/api/case_extra.c) --
+    ("post", "/api/v1/cases/match", "case:intake", "查找重复信访事项（同一信访人、同一代表人、内容相似）", "CaseMatchInput", 200, ref("CaseMatch"), []),
+    ("get", "/api/v1/cases/export", "case:export", "导出信访事项 Excel（证件号、电话脱敏）", None, 200, {"type": "string", "format": "binary"},
+     ["keyword", "sort", "order", "status", "county_id", "region_id", "category", "channel", "kind", "urgency",
+      "deadline_state", "supervised", "first_time", "from", "to"]),
+    ("post", "/api/v1/cases/{id}/attachments", "case:read", "上传附件（请求体为文件内容，类型按内容识别，≤10 MiB）", "BINARY", 201, ref("CaseAttachment"), ["name"]),
+    ("get", "/api/v1/cases/{id}/attachments/{aid}", "case:read", "下载附件", None, 200, {"type": "string", "format": "binary"}, []),
+    ("get", "/api/v1/todo", "authenticated", "我的待办", None, 200, ref("Todo"), []),
+    ("get", "/api/v1/settings/cases", "authenticated", "信访办理期限与重复件设置", None, 200, ref("CaseSettings"), []),
+    ("put", "/api/v1/settings/cases", "case:settings", "修改信访办理期限与重复件设置", "CaseSettings", 200, ref("CaseSettings"), []),
 ]
 
 # The citizens' public page (no account; src/api/public.c).
@@ -239,7 +265,7 @@ E += [
 ]
 
 def param(name, where="query"):
-    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year") else "string"
+    t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year", "aid") else "string"
     return {"name": name, "in": where, "required": where == "path", "schema": {"type": t}}
 
 paths = {}
@@ -248,6 +274,7 @@ for method, path, perm, summary, body, status, resp, q in E:
         ok = {"description": "成功"}
     else:
         ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if "export" in path
+                 else "application/octet-stream" if resp.get("format") == "binary"
                  else "application/json")
         ok = {"description": "成功", "content": {ctype: {"schema": resp}}}
     op = {"summary": summary, "x-permission": perm or "public",
@@ -260,7 +287,10 @@ for method, path, perm, summary, body, status, resp, q in E:
             params.append(param(seg[1:-1], "path"))
     if params:
         op["parameters"] = params
-    if body:
+    if body == "BINARY":
+        op["requestBody"] = {"required": True, "content": {"application/octet-stream": {
+            "schema": {"type": "string", "format": "binary"}}}}
+    elif body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
     if method == "put":
         op.setdefault("parameters", []).append({"name": "If-Match", "in": "header", "required": False,

@@ -20,10 +20,12 @@ static const struct db_driver *drv_of(struct db_stmt *s) { return s->drv; }
 void db_bind_int(struct db_stmt *s, int idx, int64_t v) { drv_of(s)->bind_int(s, idx, v); }
 void db_bind_text(struct db_stmt *s, int idx, const char *v) { drv_of(s)->bind_text(s, idx, v); }
 void db_bind_null(struct db_stmt *s, int idx) { drv_of(s)->bind_null(s, idx); }
+void db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n) { drv_of(s)->bind_blob(s, idx, v, n); }
 int db_step(struct db_stmt *s) { return drv_of(s)->step(s); }
 void db_reset(struct db_stmt *s) { drv_of(s)->reset(s); }
 int64_t db_col_int(struct db_stmt *s, int i) { return drv_of(s)->col_int(s, i); }
 const char *db_col_text(struct db_stmt *s, int i) { return drv_of(s)->col_text(s, i); }
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n) { return drv_of(s)->col_blob(s, i, n); }
 int db_col_is_null(struct db_stmt *s, int i) { return drv_of(s)->col_is_null(s, i); }
 int64_t db_last_id(struct db *db) { return db->drv->last_id(db); }
 int64_t db_changes(struct db *db) { return db->drv->changes(db); }

@@ -23,6 +23,8 @@ struct db_driver {
     void (*bind_int)(struct db_stmt *s, int idx, int64_t v);
     void (*bind_text)(struct db_stmt *s, int idx, const char *v);
     void (*bind_null)(struct db_stmt *s, int idx);
+    /* Binary data (attachments): n bytes copied at bind time. */
+    void (*bind_blob)(struct db_stmt *s, int idx, const void *v, size_t n);
     /* DB_ROW, DB_DONE or an sx_err code. */
     int (*step)(struct db_stmt *s);
     int (*col_count)(struct db_stmt *s);
@@ -31,6 +33,8 @@ struct db_driver {
     int (*col_is_int)(struct db_stmt *s, int i);
     int64_t (*col_int)(struct db_stmt *s, int i);
     const char *(*col_text)(struct db_stmt *s, int i);
+    /* Binary column: pointer valid until the next step/reset, its length in *n. */
+    const void *(*col_blob)(struct db_stmt *s, int i, size_t *n);
     void (*reset)(struct db_stmt *s);
     int64_t (*last_id)(struct db *db);
     int64_t (*changes)(struct db *db);
@@ -76,10 +80,12 @@ struct db_stmt *db_prepare(struct db *db, const char *sql);
 void db_bind_int(struct db_stmt *s, int idx, int64_t v);
 void db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds NULL */
 void db_bind_null(struct db_stmt *s, int idx);
+void db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n);
 int db_step(struct db_stmt *s);
 void db_reset(struct db_stmt *s);
 int64_t db_col_int(struct db_stmt *s, int i);
 const char *db_col_text(struct db_stmt *s, int i);
+const void *db_col_blob(struct db_stmt *s, int i, size_t *n);
 int db_col_is_null(struct db_stmt *s, int i);
 int64_t db_last_id(struct db *db);
 int64_t db_changes(struct db *db);

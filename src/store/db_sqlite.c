@@ -204,6 +204,16 @@ static void s_bind_text(struct db_stmt *s, int i, const char *v)
     else sqlite3_bind_null(SQ(s)->st, i);
 }
 static void s_bind_null(struct db_stmt *s, int i) { sqlite3_bind_null(SQ(s)->st, i); }
+static void s_bind_blob(struct db_stmt *s, int i, const void *v, size_t n)
+{
+    sqlite3_bind_blob64(SQ(s)->st, i, v ? v : "", (sqlite3_uint64)n, SQLITE_TRANSIENT);
+}
+static const void *s_col_blob(struct db_stmt *s, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(SQ(s)->st, i);
+    *n = (size_t)sqlite3_column_bytes(SQ(s)->st, i);
+    return p;
+}
 static int s_step(struct db_stmt *s) { return map_rc(SQ(s)->owner->h, sqlite3_step(SQ(s)->st)); }
 static int s_col_count(struct db_stmt *s) { return sqlite3_column_count(SQ(s)->st); }
 static const char *s_col_name(struct db_stmt *s, int i) { return sqlite3_column_name(SQ(s)->st, i); }
@@ -452,6 +462,7 @@ const struct db_driver db_sqlite_driver = {
     .bind_int = s_bind_int,
     .bind_text = s_bind_text,
     .bind_null = s_bind_null,
+    .bind_blob = s_bind_blob,
     .step = s_step,
     .col_count = s_col_count,
     .col_name = s_col_name,
@@ -459,6 +470,7 @@ const struct db_driver db_sqlite_driver = {
     .col_is_int = s_col_is_int,
     .col_int = s_col_int,
     .col_text = s_col_text,
+    .col_blob = s_col_blob,
     .reset = s_reset,
     .last_id = s_last_id,
     .changes = s_changes,

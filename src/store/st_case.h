@@ -33,6 +33,9 @@ int st_case_viewer(struct db *db, const struct scope *sc, int64_t user_id, int64
     " AND (c.accused_unit_id IS NULL OR NOT EXISTS (SELECT 1 FROM units au WHERE au.id = c.accused_unit_id"  \
     " AND substr(?12, 1, length(au.path)) = au.path))"                                                         \
     " AND (c.accused_user_id IS NULL OR c.accused_user_id <> ?13))"
+/* Today (deployment zone) for deadline states and windows; the ASan test build lets API tests
+ * move it with SIXIA_TEST_TODAY=YYYY-MM-DD (never read by the release build). */
+cal_day st_case_today(void);
 /* store_prepare_scoped + the viewer parameters ?11..?14. */
 struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct case_viewer *v);
 
@@ -151,7 +154,8 @@ struct case_match_in {
 int st_case_match(struct db *db, const struct case_viewer *v, const struct case_match_in *in, json_t **out);
 #define CASE_MAX_ATTACHMENTS 20
 /* Stores bytes content-addressed (sha256) and adds the attachment to a visible case; audited.
- * SX_ETOOLARGE when the case has CASE_MAX_ATTACHMENTS. */
+ * SX_ETOOLARGE when the case has CASE_MAX_ATTACHMENTS; SX_EMEDIA when mime is NULL (a refused
+ * type: checked after visibility, so an invisible case stays SX_ENOTFOUND). */
 int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t case_id,
                    const char *name, const char *mime, const void *data, size_t len, json_t **out);
 /* An attachment of a visible case: meta {id,name,mime,size,sha256} and the bytes (malloc'd). */
@@ -163,6 +167,16 @@ int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items);
 /* Rows for export (masked), at most cap; SX_ETOOLARGE when more match. */
 int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
                    json_t **items);
+
+/* -- more of st_case_extra.c (added with it) -- */
+/* Calls fn(item, arg) for every export row (a list item of st_case_list, masked) matching f and
+ * pg's sort and keyword, in pages; SX_ETOOLARGE (nothing written) when more than cap match.
+ * *count: rows written. fn returns 0 to go on. */
+typedef int (*case_row_fn)(json_t *item, void *arg);
+int st_case_export_each(struct db *db, const struct case_viewer *v, const struct case_filter *f,
+                        const struct paging *pg, int64_t cap, case_row_fn fn, void *arg, int64_t *count);
+/* How many 我的待办 items st_case_todo returns at most. */
+#define CASE_TODO_MAX 1000
 
 /* ---- the public page (st_case_public.c) ---- */
 /* A case by query code hash and the hash of the phone's last four digits (any petitioner).

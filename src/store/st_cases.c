@@ -145,7 +145,7 @@ static cal_day local_day(const char *iso)
     return day_parse(d, 10, &day) ? 0 : day;
 }
 
-static cal_day today(void)
+cal_day st_case_today(void)
 {
 #ifdef SX_TEST_HOOKS
     /* The test build lets API tests move "today" to check windows and deadline states. */
@@ -461,7 +461,7 @@ static void day_bound(const char *day, int next, char out[32])
 static void bind_today(struct db_stmt *s, const struct case_settings *set)
 {
     char t[11], w[11];
-    cal_day d = today();
+    cal_day d = st_case_today();
     fmt_day(d, t);
     fmt_day(d + (set->dl.warn_days > 0 ? set->dl.warn_days : 0), w);
     db_bind_text(s, 15, t);
@@ -508,9 +508,14 @@ static int list_query(struct db *db, const struct case_viewer *v, const struct c
     struct case_settings set;
     int rc = st_case_settings_get(db, &set);
     if (rc) return rc;
-    char sql[12288];
-    store_sql_order(sql, sizeof sql, "SELECT " ITEM_COLS ITEM_FROM FILTER_WHERE, order, desc,
+    /* The page's ids first (filters and order over the cases table alone), then the columns of
+     * those rows only: the joins and per-row subqueries never run for rows off the page. */
+    char inner[8192], sql[12288];
+    store_sql_order(inner, sizeof inner, "SELECT c.id FROM cases c" FILTER_WHERE, order, desc,
                     ", c.id DESC LIMIT ?32 OFFSET ?33");
+    char head[10240];
+    snprintf(head, sizeof head, "SELECT " ITEM_COLS ITEM_FROM " WHERE c.id IN (%s)", inner);
+    store_sql_order(sql, sizeof sql, head, order, desc, ", c.id DESC");
     struct db_stmt *s = st_case_prepare(db, sql, v);
     if (!s) return SX_EINTERNAL;
     char from[32], to[32];
@@ -534,7 +539,7 @@ int st_case_list(struct db *db, const struct case_viewer *v, const struct case_f
     if ((rc = db_begin_read(db))) return rc;
     struct case_settings set;
     if ((rc = st_case_settings_get(db, &set))) goto done;
-    struct db_stmt *s = st_case_prepare(db, "SELECT COUNT(*)" ITEM_FROM FILTER_WHERE, v);
+    struct db_stmt *s = st_case_prepare(db, "SELECT COUNT(*) FROM cases c" FILTER_WHERE, v);
     if (!s) {
         rc = SX_EINTERNAL;
         goto done;
@@ -602,7 +607,7 @@ static int window_open(const struct case_settings *set, const struct calendar *c
     if (a == CA_RETURN) {
         /* 退回: the unit objects within the objection period after the assignment (art. 23). */
         cal_day due;
-        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && today() > due) {
+        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && st_case_today() > due) {
             *why = "已超过退回异议期限（交办之日起5个工作日内），请按程序办理";
             return SX_ECONFLICT;
         }
@@ -611,7 +616,7 @@ static int window_open(const struct case_settings *set, const struct calendar *c
     if (a != CA_REVIEW_REQUEST && a != CA_RECHECK_REQUEST) return SX_OK;
     enum deadline_step step;
     cal_day due = review_window(set, cal, r, &step);
-    if (!due || today() > due) {
+    if (!due || st_case_today() > due) {
         *why = a == CA_REVIEW_REQUEST ? "已超过复查申请期限（收到答复之日起30日内）"
                                       : "已超过复核申请期限（收到复查意见之日起30日内）";
         return SX_ECONFLICT;
@@ -650,7 +655,7 @@ static json_t *deadline_entry(const struct case_settings *set, enum deadline_ste
 {
     char d[11];
     fmt_day(due, d);
-    enum deadline_state st = deadline_state(due, today(), set->dl.warn_days);
+    enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
                      deadline_step_label(step), "due_date", d, "done", done, "state",
                      done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
@@ -1226,7 +1231,7 @@ static int open_review_case(struct db *db, const struct audit_ctx *a, const stru
 {
     char now[32];
     time_iso_now(now);
-    int year = day_year(today());
+    int year = day_year(st_case_today());
     int64_t seq = 0;
     struct db_stmt *s = db_prepare(db, "INSERT INTO case_seq (year, last) VALUES (?1, 1) ON CONFLICT (year)"
                                        " DO UPDATE SET last = last + 1 RETURNING last");
@@ -1296,7 +1301,7 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
         return SX_EVALIDATION;
     }
     cal_day dl;
-    if (!in->deadline || strlen(in->deadline) != 10 || day_parse(in->deadline, 10, &dl) || dl < today()) {
+    if (!in->deadline || strlen(in->deadline) != 10 || day_parse(in->deadline, 10, &dl) || dl < st_case_today()) {
         *field = "deadline";
         *why = "办理期限应为今天或以后的日期（YYYY-MM-DD）";
         return SX_EVALIDATION;

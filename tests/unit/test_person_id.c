@@ -251,7 +251,7 @@ static void phones_valid(void **state)
         {"87654321", "87654321", PHONE_FIXED},
         {"8765432", "8765432", PHONE_FIXED},
         {"87654321-9", "87654321#9", PHONE_FIXED},
-        {"8765432#5", "8765432#5", PHONE_FIXED}, /* the normal form reads back as itself */,
+        {"8765432#5", "8765432#5", PHONE_FIXED}, /* the normal form reads back as itself */
         {"+86 10 87654321", "01087654321", PHONE_FIXED},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
