@@ -7,7 +7,6 @@
 #include "../util/err.h"
 #include "../util/timeu.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -264,15 +263,8 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
 
     /* The next deadline and its state (正常/临期/逾期) against today in the deployment zone. */
     const char *state = "", *state_label = "";
-    cal_day due_day, today;
-    char today_s[16];
-    time_local_date(time(NULL), today_s);
-#ifdef SX_TEST_HOOKS
-    /* The test build moves "today" like st_cases.c does, so both agree on 正常/临期/逾期. */
-    const char *fake = getenv("SIXIA_TEST_TODAY");
-    if (fake && strlen(fake) == 10) snprintf(today_s, sizeof today_s, "%s", fake);
-#endif
-    if (*due && day_parse(due, strlen(due), &due_day) == 0 && day_parse(today_s, strlen(today_s), &today) == 0) {
+    cal_day due_day, today = st_case_today();
+    if (*due && day_parse(due, strlen(due), &due_day) == 0 && today) {
         struct case_settings cs;
         if (st_case_settings_get(db, &cs) != SX_OK) st_case_settings_default(&cs);
         enum deadline_state st = deadline_state(due_day, today, cs.dl.warn_days);

@@ -502,3 +502,26 @@ def test_public_page_is_served(srv):
     # other unknown paths still get the console
     r = requests.get(srv.url("/publicity"), timeout=10)
     assert r.status_code == 200 and "网上信访" not in r.text
+
+
+def test_deadline_state_follows_today(tmp_path, monkeypatch):
+    """The look-up's 正常/临期/逾期 is the console's: both use the (test build's movable) today."""
+    db = str(tmp_path / "d.db")
+    run_cli("demo", db=db)
+    s = Server(db, extra=["--login-rate", "100000"]).start()
+    try:
+        rec = submit(s, phone="13800005555")
+        o = lookup(s, rec["query_code"], "5555").json()
+        assert o["deadline_state"] == "normal", o
+        due = o["due_date"]
+    finally:
+        assert s.stop() == 0
+    monkeypatch.setenv("SIXIA_TEST_TODAY", "2099-01-01")
+    s = Server(db, extra=["--login-rate", "100000"]).start()
+    try:
+        o = lookup(s, rec["query_code"], "5555").json()
+        assert o["due_date"] == due and o["deadline_state"] == "overdue" and o["deadline_state_label"] == "逾期"
+        item = find_case(s.client("clerk_dongshan"), rec["case_no"])
+        assert item["deadline_state"] == "overdue"
+    finally:
+        assert s.stop() == 0
