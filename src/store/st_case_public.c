@@ -6,7 +6,9 @@
 #include "../domain/calendar.h"
 #include "../util/err.h"
 #include "../util/timeu.h"
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -125,6 +127,19 @@ static int status_after_reply(const char *code)
     return !strcmp(code, "replied") || !strcmp(code, "called_back") || !strcmp(code, "closed");
 }
 
+/* A formatted text of any length as a JSON string (NULL when out of memory). */
+__attribute__((format(printf, 1, 2))) static json_t *text_of(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *t = NULL;
+    int n = vasprintf(&t, fmt, ap);
+    va_end(ap);
+    json_t *j = n < 0 ? NULL : json_stringn(t, (size_t)n);
+    free(t);
+    return j;
+}
+
 #define EV_DATA(key) "CASE WHEN json_valid(e.data) THEN json_extract(e.data, '$." key "') END"
 
 /* Which events add_events takes: a merged case shows its own registration and rating, and the
@@ -146,67 +161,61 @@ static int add_events(struct db *db, int64_t id, unsigned what, const char *case
             "'callback','close','rate') ORDER BY e.at, e.id");
     if (!s) return SX_EINTERNAL;
     db_bind_int(s, 1, id);
-    int rc;
-    const char *prev = "";
-    char prevbuf[16] = "";
+    int rc, prev_assign = 0;
     while ((rc = db_step(s)) == DB_ROW) {
         const char *action = db_col_text(s, 0), *at = db_col_text(s, 1);
-        const char *label = NULL, *text = "", *outcome = NULL;
-        char buf[1600];
+        const char *label = NULL, *outcome = NULL;
+        json_t *text = NULL;
         unsigned kind = !strcmp(action, "register") ? EV_REGISTER : !strcmp(action, "rate") ? EV_RATE : EV_PROGRESS;
         if (!(what & kind)) continue;
+        int is_assign = !strcmp(action, "assign");
+        if (is_assign && prev_assign) continue; /* re-dispatch after 退回: one entry is enough */
+        prev_assign = is_assign;
         if (!strcmp(action, "register")) {
             label = "登记";
-            snprintf(buf, sizeof buf, "已收到您反映的事项，登记编号 %s。", case_no);
-            text = buf;
+            text = text_of("已收到您反映的事项，登记编号 %s。", case_no);
         } else if (!strcmp(action, "accept")) {
             /* The 告知书 wording of the console (st_cases.c notice_text). */
             label = "受理";
             char day[16] = "";
             time_t t;
             if (!time_parse_iso(at, &t)) time_local_date(t, day);
-            snprintf(buf, sizeof buf, "您反映的“%s”一事，已于%s依法受理。我们将在规定期限内办理并向您答复，"
-                     "您可凭查询码查询办理进度。", title, day);
-            text = buf;
+            text = text_of("您反映的“%s”一事，已于%s依法受理。我们将在规定期限内办理并向您答复，"
+                           "您可凭查询码查询办理进度。", title, day);
         } else if (!strcmp(action, "decline")) {
             label = "不予受理";
-            snprintf(buf, sizeof buf, "您反映的“%s”一事，经审查，依据《信访工作条例》第二十二条，决定不予受理。理由：%s。"
-                     "如对本决定有异议，可依法通过其他途径反映。", title, db_col_text(s, 2));
-            text = buf;
+            text = text_of("您反映的“%s”一事，经审查，依据《信访工作条例》第二十二条，决定不予受理。理由：%s。"
+                           "如对本决定有异议，可依法通过其他途径反映。", title, db_col_text(s, 2));
         } else if (!strcmp(action, "forward")) {
             label = "转送";
             const char *to = db_col_text(s, 3);
-            snprintf(buf, sizeof buf, "您反映的事项已转送%s依法处理。", *to ? to : "有权处理的机关");
-            text = buf;
-        } else if (!strcmp(action, "assign")) {
-            if (!strcmp(prev, "assign")) continue; /* re-dispatch after 退回: one entry is enough */
+            text = text_of("您反映的事项已转送%s依法处理。", *to ? to : "有权处理的机关");
+        } else if (is_assign) {
             label = "交办";
-            text = "已转交承办单位办理。";
+            text = json_string("已转交承办单位办理。");
         } else if (!strcmp(action, "reply") || !strcmp(action, "onspot")) {
             label = "答复";
-            text = db_col_text(s, 4);
+            text = json_string(db_col_text(s, 4));
             int o = case_outcome_from_code(db_col_text(s, 5));
             outcome = o > 0 ? case_outcome_label((enum case_outcome)o) : NULL;
         } else if (!strcmp(action, "callback")) {
             label = "回访";
-            text = "承办单位已就答复情况进行回访。";
+            text = json_string("承办单位已就答复情况进行回访。");
         } else if (!strcmp(action, "close")) {
             label = "办结";
-            text = "您反映的事项已办结。";
-        } else if (!strcmp(action, "rate")) {
+            text = json_string("您反映的事项已办结。");
+        } else {
             label = "评价";
             int sat = case_satisfaction_from_code(db_col_text(s, 6));
-            snprintf(buf, sizeof buf, "您对答复的评价：%s。",
-                     sat > 0 ? case_satisfaction_label((enum case_satisfaction)sat) : "已评价");
-            text = buf;
-        } else {
-            continue;
+            text = text_of("您对答复的评价：%s。", sat > 0 ? case_satisfaction_label((enum case_satisfaction)sat) : "已评价");
         }
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "at", at, "action", action, "label", label, "text", text);
+        json_t *o = json_pack("{s:s,s:s,s:s,s:o*}", "at", at, "action", action, "label", label, "text", text);
+        if (!o) {
+            rc = SX_EINTERNAL;
+            break;
+        }
         if (outcome) json_object_set_new(o, "outcome_label", json_string(outcome));
         json_array_append_new(tl, o);
-        snprintf(prevbuf, sizeof prevbuf, "%s", action);
-        prev = prevbuf;
     }
     db_reset(s);
     return rc == DB_DONE ? SX_OK : rc;

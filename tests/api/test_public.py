@@ -449,11 +449,14 @@ def test_declined_case_shows_notice_and_cannot_be_rated(srv):
     rec = submit(srv, phone="13800006666")
     clerk = srv.client("clerk_dongshan")
     cid = find_case(clerk, rec["case_no"])["id"]
-    act(clerk, cid, "decline", reason="不属于信访事项受理范围")
+    reason = "不属于信访事项受理范围" + "，依法应通过诉讼途径解决" * 150 + "。"  # close to the 2000-character limit
+    assert len(reason) <= 2000
+    act(clerk, cid, "decline", reason=reason)
     o = lookup(srv, rec["query_code"], "6666").json()
     assert o["status"] == "declined" and o["status_label"] == "不予受理" and o["can_rate"] is False
     last = o["timeline"][-1]
-    assert last["label"] == "不予受理" and "不属于信访事项受理范围" in last["text"]
+    # the whole 告知书 text, reason included, however long (the title too)
+    assert last["label"] == "不予受理" and reason in last["text"] and "楼道灯不亮" in last["text"]
     r = pub(srv, "POST", "/rate", json={"query_code": rec["query_code"], "phone_last4": "6666", "satisfaction": "satisfied"})
     assert r.status_code == 409
 
