@@ -93,7 +93,9 @@ test('a citizen submits, looks up and rates at 375 px', async () => {
     }
 
     // the lists are labelled for assistive technology
-    await page.getByLabel('事项所在县（市、区）').selectOption({ label: '东山县' })
+    assert.match(await page.locator('label[for="pub-county"]').innerText(), /事项所在县/)
+    assert.equal(await page.locator('select#pub-county').getAttribute('data-test'), 'county')
+    await page.locator('[data-test="county"]').selectOption({ label: '东山县' })
     await page.locator('[data-test="town"] option', { hasText: '城关镇' }).waitFor({ state: 'attached' })
     await page.locator('[data-test="town"]').selectOption({ label: '城关镇' })
     await page.locator('[data-test="village"] option', { hasText: '上洋村' }).waitFor({ state: 'attached' })
