@@ -1,6 +1,6 @@
 /* /api/v1/public: the citizens' page (submit, look up, rate) without an account.
  *
- * Abuse: submissions are limited per source address (5 per 10 minutes) and carry a honeypot
+ * Abuse: valid submissions are limited per source address (5 per 10 minutes) and carry a honeypot
  * field; look-ups and ratings share a limit of 10 per minute per address, and every failed
  * look-up (malformed code, unknown code, wrong digits) answers the same 404, so guessing a
  * code (≥ 54 bits) is infeasible. Only public information is answered (st_case_public.c). */
@@ -80,15 +80,23 @@ static int receipt(struct req *r, const char *case_no, const char *code, const c
                                         arena_printf(&r->arena, "/public/#/lookup?code=%s", code)));
 }
 
+/* Counts one submission of this address; 0 once it is over the limit. Only submissions that
+ * pass validation (or fill the honeypot) count: a citizen correcting a typo is not locked out,
+ * and a rejected one stores nothing. */
+static int submit_allowed(struct req *r)
+{
+    return ratelimit_allow_window("public_submit", r->ip, SUBMIT_MAX, SUBMIT_WINDOW);
+}
+#define SUBMIT_LIMITED "提交过于频繁，请10分钟后再试"
+
 static int submit(struct req *r)
 {
-    if (!ratelimit_allow_window("public_submit", r->ip, SUBMIT_MAX, SUBMIT_WINDOW))
-        return req_fail(r, SX_ERATE, NULL, "提交过于频繁，请10分钟后再试");
     int rc = req_check_body(r, submit_spec, NELEM(submit_spec));
     if (rc) return rc;
     char now[32];
     time_iso_now(now);
     if (*jv_str(r->json, "website", "")) {
+        if (!submit_allowed(r)) return req_fail(r, SX_ERATE, NULL, SUBMIT_LIMITED);
         /* A bot filled the hidden field: the same answer as a success, nothing stored. */
         char code[QUERY_CODE_BUF];
         query_code_generate(code);
@@ -145,6 +153,7 @@ static int submit(struct req *r)
     if (rc) return api_rc(r, rc);
     in.pet = &pet;
     in.n_pet = 1;
+    if (!submit_allowed(r)) return req_fail(r, SX_ERATE, NULL, SUBMIT_LIMITED);
 
     struct audit_ctx a;
     req_audit_ctx(r, &a);

@@ -267,9 +267,17 @@ def test_submit_rate_limit_per_address(srv):
     r = pub(srv, "POST", "/cases", ip=ip, json=form(srv, title="第六次"))
     assert r.status_code == 429, r.text
     assert err(r)["code"] == "rate_limited"
-    # honeypot and invalid submissions count as attempts too
+    # a honeypot submission is refused too (to a bot it looks like the others) …
     r = pub(srv, "POST", "/cases", ip=ip, json=form(srv, website="x"))
     assert r.status_code == 429
+    # … while an invalid one still says what is wrong: it stores nothing, and mistakes do not count
+    r = pub(srv, "POST", "/cases", ip=ip, json=form(srv, phone="123"))
+    assert r.status_code == 422 and err(r)["field"] == "phone"
+    fixer = new_ip()
+    for i in range(8):
+        r = pub(srv, "POST", "/cases", ip=fixer, json=form(srv, phone="12"))
+        assert r.status_code == 422
+    submit(srv, ip=fixer, title="改正后提交")
     # another address is not affected
     submit(srv, ip=other, title="另一个地址")
 
