@@ -141,6 +141,46 @@ schemas = {
                          "version": I}),
 }
 
+# Reception plans, published days, the public schedule and iCalendar feeds (docs/CASES.md).
+_D = {"type": "string", "format": "date"}
+_HM = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}
+_UNITS = {"type": "array", "items": obj({"id": I, "name": S})}
+_SUMMARY = obj({"visitors": I, "accepted": I, "answered_on_spot": I, "assigned": I})
+schemas.update({
+    "ReceptionPlanVisitInput": obj({"day_id": I, "date": _D, "county_id": I, "leader_id": I, "unit_ids": IDS,
+                                    "place": {"type": "string", "maxLength": 100}, "start_time": _HM, "end_time": _HM},
+                                   ["date", "county_id", "leader_id"]),
+    "ReceptionPlanSave": obj({"name": {"type": "string", "maxLength": 60}, "period_start": _D, "period_end": _D,
+                              "input": {"$ref": "#/components/schemas/ReceptionPlanInput"},
+                              "visits": {"type": "array", "items": {"$ref": "#/components/schemas/ReceptionPlanVisitInput"}},
+                              "version": I}, ["name", "period_start", "period_end", "input", "visits"]),
+    "ReceptionPlanSummary": obj({"id": I, "name": S, "period_start": _D, "period_end": _D,
+                                 "status": {"type": "string", "enum": ["draft", "published"]}, "days_count": I,
+                                 "published_at": {"type": "string", "nullable": True}, "pending_changes": B, "version": I,
+                                 "created_at": T, "updated_at": T}),
+    "ReceptionPlanDetail": obj({"id": I, "name": S, "period_start": _D, "period_end": _D,
+                                "status": {"type": "string", "enum": ["draft", "published"]}, "days_count": I,
+                                "published_at": {"type": "string", "nullable": True}, "pending_changes": B, "version": I,
+                                "input": {"$ref": "#/components/schemas/ReceptionPlanInput"},
+                                "visits": {"type": "array", "items": obj({
+                                    "day_id": {"type": "integer", "nullable": True}, "date": _D, "weekday": I,
+                                    "county_id": I, "county_name": S, "leader_id": I, "leader_name": S, "unit_ids": IDS,
+                                    "units": _UNITS, "place": S, "start_time": _HM, "end_time": _HM,
+                                    "sequence": {"type": "integer", "nullable": True},
+                                    "published": {"type": "boolean", "nullable": True}})}}),
+    "ReceptionPublish": obj({"version": I}),
+    "ReceptionDay": obj({"id": I, "plan_id": I, "day": _D, "weekday": I, "county_id": I, "county_name": S, "leader_id": I,
+                         "leader_name": S, "leader_title": S, "units": _UNITS, "place": S, "start_time": _HM,
+                         "end_time": _HM, "sequence": I, "summary": _SUMMARY}),
+    "ReceptionDayDetail": obj({"id": I, "plan_id": I, "day": _D, "weekday": I, "county_id": I, "county_name": S,
+                               "leader_id": I, "leader_name": S, "leader_title": S, "units": _UNITS, "place": S,
+                               "start_time": _HM, "end_time": _HM, "sequence": I, "summary": _SUMMARY,
+                               "cases": {"type": "array", "items": {"type": "object"}}, "cases_total": I}),
+    "PublicReceptionDay": obj({"id": I, "day": _D, "start_time": _HM, "end_time": _HM, "place": S, "county_id": I,
+                               "county_name": S, "leader_name": S, "leader_title": S, "units": STRS,
+                               "matters_received": I}),
+})
+
 def ref(name):
     return {"$ref": "#/components/schemas/" + name}
 
@@ -212,6 +252,17 @@ E = [
     ("get", "/api/v1/deadlines/preview", "authenticated", "法定期限试算（按工作日历）", None, 200, ref("DeadlinePreview"), ["step", "start"]),
     ("post", "/api/v1/reception/plans/propose", "reception:plan", "生成接访日轮值方案（按工作日历，不保存）", "ReceptionPlanInput", 200, ref("ReceptionPlan"), []),
     ("post", "/api/v1/reception/plans/validate", "reception:plan", "检查（修改后的）接访日轮值方案", "ReceptionValidateInput", 200, ref("ReceptionValidation"), []),
+    ("get", "/api/v1/reception/plans", "reception:read", "接访日方案列表（草稿/已发布）", None, 200, items_of("ReceptionPlanSummary"), []),
+    ("post", "/api/v1/reception/plans", "reception:plan", "保存接访日方案（草稿；按排班规则校验）", "ReceptionPlanSave", 201, ref("ReceptionPlanDetail"), []),
+    ("get", "/api/v1/reception/plans/{id}", "reception:read", "接访日方案详情", None, 200, ref("ReceptionPlanDetail"), []),
+    ("put", "/api/v1/reception/plans/{id}", "reception:plan", "修改接访日方案（已发布的方案需重新发布）", "ReceptionPlanSave", 200, ref("ReceptionPlanDetail"), []),
+    ("delete", "/api/v1/reception/plans/{id}", "reception:plan", "删除接访日方案（仅草稿）", None, 204, None, []),
+    ("post", "/api/v1/reception/plans/{id}/publish", "reception:plan", "发布接访日方案（生成接访日，变更的接访日 SEQUENCE 加一）", "ReceptionPublish", 200, ref("ReceptionPlanDetail"), []),
+    ("get", "/api/v1/reception/days", "reception:read", "已发布的接访日（含接待情况）", None, 200, page_of("ReceptionDay"), ["page", "page_size", "from", "to", "county_id", "leader_id"]),
+    ("get", "/api/v1/reception/days/{id}", "reception:read", "接访日详情：接待情况与当日信访事项", None, 200, ref("ReceptionDayDetail"), []),
+    ("get", "/api/v1/public/reception-days", None, "公开的接访日安排（近30天及以后）", None, 200, items_of("PublicReceptionDay"), ["county_id"]),
+    ("get", "/api/v1/public/ical/county/{id}", None, "县接访日日历（iCalendar, RFC 5545）", None, 200, {"type": "string"}, []),
+    ("get", "/api/v1/public/ical/leader/{id}", None, "领导接访日日历（iCalendar, RFC 5545）", None, 200, {"type": "string"}, []),
     ("get", "/api/v1/cases", "case:read", "信访事项列表", None, 200, ref("CaseList"), ["page", "page_size", "sort", "order", "keyword", "status", "county_id", "region_id", "unit_id", "category", "channel", "kind", "urgency", "deadline_state", "supervised", "first_time", "from", "to", "reception_day_id"]),
     ("post", "/api/v1/cases", "case:intake", "登记信访事项（回复含查询码）", "CaseInput", 201, ref("Case"), []),
     ("get", "/api/v1/cases/handlers", "case:assign", "可交办的承办单位和承办人", None, 200, ref("CaseHandlers"), []),
@@ -274,6 +325,7 @@ for method, path, perm, summary, body, status, resp, q in E:
         ok = {"description": "成功"}
     else:
         ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if "export" in path
+                 else "text/calendar" if "/ical/" in path
                  else "application/octet-stream" if resp.get("format") == "binary"
                  else "application/json")
         ok = {"description": "成功", "content": {ctype: {"schema": resp}}}

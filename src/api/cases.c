@@ -162,6 +162,17 @@ static int parse_received(const char *s, time_t *out)
     return -1;
 }
 
+/* 1 when s holds no visible character (spaces, tabs, line breaks, the ideographic space). */
+static int blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
+        else if (!strncmp(s, "\xe3\x80\x80", 3)) s += 3; /* U+3000 */
+        else return 0;
+    }
+    return 1;
+}
+
 static int bad_pet(struct req *r, int i, const char *sub, const char *msg)
 {
     return req_fail(r, SX_EVALIDATION, arena_printf(&r->arena, "petitioners[%d]%s%s", i, *sub ? "." : "", sub),
@@ -181,7 +192,7 @@ static int pet_str(struct req *r, int i, json_t *o, const char *key, size_t max,
     const char *s = json_string_value(x);
     if (has_control_ex(s, 0)) return bad_pet(r, i, key, "不能包含控制字符");
     if (utf8_len(s) > max) return bad_pet(r, i, key, arena_printf(&r->arena, "不能超过%zu个字符", max));
-    if (required && !*s) return bad_pet(r, i, key, "姓名不能为空");
+    if (required && blank(s)) return bad_pet(r, i, key, "姓名不能为空");
     *out = s;
     return SX_OK;
 }
@@ -283,6 +294,8 @@ static int create(struct req *r)
     if (rc) return rc;
     in.pet = pets;
     in.n_pet = npet;
+    if (blank(in.title)) return req_fail(r, SX_EVALIDATION, "title", "标题不能为空");
+    if (blank(in.content)) return req_fail(r, SX_EVALIDATION, "content", "信访内容不能为空");
     if (case_channel_from_code(in.channel) < 0) return req_fail(r, SX_EVALIDATION, "channel", "信访渠道无效");
     if (case_kind_from_code(in.kind) < 0)
         return req_fail(r, SX_EVALIDATION, "kind", "事项性质无效，应为 suggestion、report、appeal 或 legal");

@@ -133,8 +133,13 @@ static int preview(struct req *r)
         free(cal);
         return api_rc(r, rc);
     }
-    struct deadline_settings ds;
-    deadline_settings_default(&ds);
+    /* The limits in force (信访办理设置), the same ones cases are computed with. */
+    struct case_settings cs;
+    if ((rc = st_case_settings_get(req_db(r), &cs))) {
+        free(cal);
+        return api_rc(r, rc);
+    }
+    struct deadline_settings ds = cs.dl;
     if (deadline_for(&ds, step, cal, start, &due)) {
         free(cal);
         return req_fail(r, SX_EBADQUERY, "start", "起算日期超出可计算的范围");

@@ -65,6 +65,18 @@ const char *deadline_step_label(enum deadline_step step)
     return (unsigned)step < DL_STEP_COUNT ? steps[step].label : "";
 }
 
+const char *deadline_due_label(enum deadline_step step)
+{
+    static const char *const due[DL_STEP_COUNT] = {
+        [DL_ACCEPT_DECISION] = "受理期限",     [DL_NOTICE] = "告知期限",
+        [DL_UNIT_NOTICE] = "承办告知期限",     [DL_OBJECTION] = "异议期限",
+        [DL_CLOSE] = "办结期限",               [DL_REVIEW_REQUEST] = "复查申请期限",
+        [DL_REVIEW_ANSWER] = "复查答复期限",   [DL_RECHECK_REQUEST] = "复核申请期限",
+        [DL_RECHECK_ANSWER] = "复核答复期限",
+    };
+    return (unsigned)step < DL_STEP_COUNT ? due[step] : "";
+}
+
 int deadline_step_from_code(const char *code, enum deadline_step *step)
 {
     for (int i = 0; code && i < DL_STEP_COUNT; i++)

@@ -47,6 +47,9 @@ int deadline_settings_check(const struct deadline_settings *s, const char **why)
  * "review_request", "review_answer", "recheck_request", "recheck_answer") and Chinese label. */
 const char *deadline_step_code(enum deadline_step step);
 const char *deadline_step_label(enum deadline_step step);
+/* The step's deadline as a case shows it: 受理期限, 告知期限, 承办告知期限, 异议期限, 办结期限,
+ * 复查申请期限, 复查答复期限, 复核申请期限, 复核答复期限 ("" out of range). */
+const char *deadline_due_label(enum deadline_step step);
 /* 0 and the step for a code, SX_EVALIDATION for an unknown one. */
 int deadline_step_from_code(const char *code, enum deadline_step *step);
 

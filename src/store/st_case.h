@@ -51,6 +51,9 @@ int st_case_settings_get(struct db *db, struct case_settings *s);
 /* Validated by the caller (deadline_settings_check and ranges). SX_EVERSION on a stale version. */
 int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct case_settings *s,
                          int64_t expected_version);
+/* Inside a write transaction: recomputes the stored next deadline of every open case from the
+ * current settings and calendar (after either changes). */
+int st_case_recompute_due(struct db *db);
 /* The settings as JSON {steps:{code:{days,working,label}}, max_extension_days, warn_days,
  * repeat_window_days, similarity_percent, version}. */
 json_t *st_case_settings_json(const struct case_settings *s);

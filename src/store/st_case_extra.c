@@ -490,7 +490,7 @@ int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items)
         const char *step = json_string_value(json_object_get(it, "due_step"));
         const char *kl = case_kind_label(case_kind_from_code(kind));
         enum deadline_step ds;
-        const char *stepl = step && !deadline_step_from_code(step, &ds) ? deadline_step_label(ds) : "";
+        const char *stepl = step && !deadline_step_from_code(step, &ds) ? deadline_due_label(ds) : "";
         const char *dstate = "", *dlabel = "";
         cal_day dd;
         if (due && *due && !day_parse(due, strlen(due), &dd)) {

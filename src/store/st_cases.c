@@ -124,6 +124,7 @@ int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct 
     }
     rc = st_setting_set(db, "case.settings", text);
     if (!rc) rc = st_audit_append(db, a, "case.settings.update", "settings", "case", 1, text);
+    if (!rc) rc = st_case_recompute_due(db); /* lists and 我的待办 follow the new limits at once */
     free(text);
     if (rc) goto fail;
     return db_commit(db);
@@ -373,7 +374,7 @@ static const char *satisfaction_label_s(const char *c)
 static const char *step_label_s(const char *c)
 {
     enum deadline_step st;
-    return c && *c && !deadline_step_from_code(c, &st) ? deadline_step_label(st) : "";
+    return c && *c && !deadline_step_from_code(c, &st) ? deadline_due_label(st) : "";
 }
 static const char *state_label_s(const char *c)
 {
@@ -657,7 +658,7 @@ static json_t *deadline_entry(const struct case_settings *set, enum deadline_ste
     fmt_day(due, d);
     enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
-                     deadline_step_label(step), "due_date", d, "done", done, "state",
+                     deadline_due_label(step), "due_date", d, "done", done, "state",
                      done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
 }
 
@@ -955,6 +956,63 @@ static int store_due(struct db *db, const struct case_viewer *v, int64_t id)
     db_bind_text(s, 2, day);
     db_bind_int(s, 3, id);
     return db_run(s);
+}
+
+int st_case_recompute_due(struct db *db)
+{
+    struct case_settings set;
+    int rc = st_case_settings_get(db, &set);
+    if (rc) return rc;
+    struct calendar *cal = calendar_new(db);
+    if (!cal) return SX_EINTERNAL;
+    /* Cases with a running deadline; terminal ones have none and keep it that way. */
+    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.status NOT IN"
+                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id");
+    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2 WHERE id = ?3"
+                                       " AND (due_step <> ?1 OR due_date <> ?2)");
+    if (!s || !u) {
+        free(cal);
+        return SX_EINTERNAL;
+    }
+    /* Collect first: the update statement must not run while the select is stepping. */
+    size_t n = 0, cap = 0;
+    struct {
+        int64_t id;
+        char step[24], day[11];
+    } *rows = NULL;
+    while ((rc = db_step(s)) == DB_ROW) {
+        struct case_row row;
+        read_row(s, &row);
+        struct due d = next_due(&set, cal, &row);
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            void *nr = realloc(rows, cap * sizeof *rows);
+            if (!nr) {
+                rc = SX_EINTERNAL;
+                break;
+            }
+            rows = nr;
+        }
+        rows[n].id = row.id;
+        snprintf(rows[n].step, sizeof rows[n].step, "%s", d.day ? deadline_step_code(d.step) : "");
+        fmt_day(d.day, rows[n].day);
+        n++;
+    }
+    db_reset(s);
+    free(cal);
+    if (rc != DB_DONE) {
+        free(rows);
+        return rc == DB_ROW ? SX_EINTERNAL : rc;
+    }
+    rc = SX_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        db_bind_text(u, 1, rows[k].step);
+        db_bind_text(u, 2, rows[k].day);
+        db_bind_int(u, 3, rows[k].id);
+        rc = db_run(u);
+    }
+    free(rows);
+    return rc;
 }
 
 /* The county (level 2 region) at or above a region, from its path; 0 when above county level. */
@@ -1519,16 +1577,28 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
         rc = SX_EINTERNAL;
         goto fail;
     }
-    if ((rc = may_act(v, &r, x->action, why))) goto fail;
+    /* The permission first (403), then the state (409 with what is allowed), then the inputs
+     * (422) and whether the actor is on the handling side (403). */
+    int p = perm_from_code(case_action_perm(x->action));
+    if (p < 0 || !(v->perms & perm_bit(p))) {
+        *why = "您没有该操作的权限";
+        rc = SX_EFORBIDDEN;
+        goto fail;
+    }
     struct case_action_input in = x->in;
     in.extend_max_days = set.dl.max_extension_days;
-    rc = case_flow_check(&r.cs, x->action, &in, why);
-    if (!rc) rc = window_open(&set, cal, &r, x->action, why);
+    const char *state_why = NULL;
+    rc = case_flow_check(&r.cs, x->action, NULL, &state_why);
+    if (rc == SX_EVALIDATION) rc = SX_OK; /* inputs are checked below, after the state */
+    if (!rc) rc = window_open(&set, cal, &r, x->action, &state_why);
     if (rc == SX_ECONFLICT) {
+        *why = state_why;
         *allowed = allowed_json(&set, cal, v, &r, 0);
         goto fail;
     }
     if (rc) goto fail;
+    if ((rc = case_flow_check(&r.cs, x->action, &in, why))) goto fail;
+    if ((rc = may_act(v, &r, x->action, why))) goto fail;
     if (x->action == CA_ASSIGN && (rc = check_assign(db, &r, &in, why, field))) goto fail;
     const char *ext_code = case_ext_code(r.cs.ext);
     int64_t ext_days = r.extension_days;
@@ -1589,7 +1659,14 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
     free(cal);
     cal = NULL;
     if ((rc = db_commit(db))) return rc;
-    return st_case_get(db, v, id, out);
+    rc = st_case_get(db, v, id, out);
+    if (rc == SX_ENOTFOUND) {
+        /* Done, but the actor no longer sees the case (退回: it left the unit's hands). */
+        *out = json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "status", case_status_code(next),
+                         "status_label", case_status_label(next), "visible", 0);
+        return *out ? SX_OK : SX_EINTERNAL;
+    }
+    return rc;
 fail:
     free(data);
     free(cal);

@@ -104,6 +104,8 @@ int st_holiday_create(struct db *db, const struct audit_ctx *a, const char *day,
     time_iso_now(now);
     if ((rc = insert(db, day, in->kind, in->name, now))) goto fail;
     if ((rc = st_audit_append(db, a, "holiday.create", "holiday", day, 1, details(day, in, d, sizeof d)))) goto fail;
+    /* Open cases' stored deadlines follow the calendar. */
+    if ((rc = st_case_recompute_due(db))) goto fail;
     if ((rc = db_commit(db))) return rc;
     return st_holiday_get(db, day, out);
 fail:
@@ -133,6 +135,8 @@ int st_holiday_update(struct db *db, const struct audit_ctx *a, const char *day,
     db_bind_text(s, 4, day);
     if ((rc = db_run(s))) goto fail;
     if ((rc = st_audit_append(db, a, "holiday.update", "holiday", day, 1, details(day, in, d, sizeof d)))) goto fail;
+    /* Open cases' stored deadlines follow the calendar. */
+    if ((rc = st_case_recompute_due(db))) goto fail;
     if ((rc = db_commit(db))) return rc;
     return st_holiday_get(db, day, out);
 fail:
@@ -152,6 +156,8 @@ int st_holiday_delete(struct db *db, const struct audit_ctx *a, const char *day)
         goto fail;
     }
     if ((rc = st_audit_append(db, a, "holiday.delete", "holiday", day, 1, ""))) goto fail;
+    /* Open cases' stored deadlines follow the calendar. */
+    if ((rc = st_case_recompute_due(db))) goto fail;
     return db_commit(db);
 fail:
     db_rollback(db);

@@ -112,3 +112,27 @@ def test_sealed_at_rest_and_backup_keeps_key(fresh_server, tmp_path):
         assert (got["id_number"], got["phone"]) == (idn, phone)
     finally:
         assert s2.stop() == 0
+
+
+def test_calendar_edits_move_open_deadlines(fresh_server):
+    srv = fresh_server
+    clerk, admin = srv.client("clerk_dongshan"), srv.client("sysadmin")
+    town = region_in(clerk, "东山县")
+    r = clerk.post("/api/v1/cases", json={
+        "channel": "letter", "kind": "suggestion", "category": "01", "region_id": town["id"],
+        "title": "期限随日历", "content": "内容", "petitioners": [{"name": "乙", "phone": "13912340078"}]})
+    assert r.status_code == 201, r.text
+    cid, due = r.json()["id"], r.json()["due_date"]
+    listed = lambda: next(c for c in clerk.get("/api/v1/cases").json()["items"] if c["id"] == cid)["due_date"]
+    listed_days = {h["day"] for h in admin.get("/api/v1/holidays", params={"year": int(due[:4])}).json()["items"]}
+    if due in listed_days:
+        pytest.skip(f"{due} is a listed 调休上班 day this year")
+    # the due day becomes a public holiday: the period ends on the next working day
+    r = admin.post("/api/v1/holidays", json={"day": due, "kind": "holiday", "name": "测试假日"})
+    assert r.status_code == 201, r.text
+    moved = listed()
+    assert moved > due
+    assert clerk.get(f"/api/v1/cases/{cid}").json()["due_date"] == moved
+    # and back when the entry is removed
+    assert admin.delete(f"/api/v1/holidays/{due}").status_code == 204
+    assert listed() == due

@@ -55,14 +55,15 @@ export function cli(args, opts = {}) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Starts a server on a fresh database. opts.init: 'demo' (default) or 'init';
+ * Starts a server on a fresh database. opts.init: 'demo' (default) or 'init' (opts.initArgs: more
+ * arguments, e.g. ['--with-cases']);
  * opts.prepare(db) runs CLI steps before `serve`. Returns { url, db, dir, stop }.
  */
 export async function startServer(opts = {}) {
   assert.ok(fs.existsSync(SIXIA_BIN), `server binary not found: ${SIXIA_BIN} (build it, or set SIXIA_BIN)`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sixia-browser-'))
   const db = path.join(dir, 't.db')
-  await cli([opts.init || 'demo', '--db', db])
+  await cli([opts.init || 'demo', ...(opts.initArgs || []), '--db', db])
   if (opts.prepare) await opts.prepare(db)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`

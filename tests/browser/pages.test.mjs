@@ -12,6 +12,7 @@ const PAGES = [
   { path: '/base/dicts', name: 'dicts', title: '数据字典', perm: 'dict:read' },
   { path: '/base/holidays', name: 'holidays-list', title: '节假日安排', perm: 'dict:read' },
   { path: '/reception/planner', name: 'reception-planner', title: '轮值排班', perm: 'reception:plan' },
+  { path: '/reception/days', name: 'reception-days', title: '接访日安排', perm: 'reception:read' },
   { path: '/system/users', name: 'users', title: '用户管理', perm: 'user:read' },
   { path: '/system/roles', name: 'roles', title: '角色管理', perm: 'role:read' },
   { path: '/system/tokens', name: 'tokens', title: 'API令牌', perm: 'token:manage' },

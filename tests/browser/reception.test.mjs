@@ -1,6 +1,6 @@
 // 接访日 → 轮值排班: the planner proposes a December 2026 rota (one visit for each of the 9
 // counties, 4 leaders), sees it as a table and on the calendar, and validates it; the leader
-// account has no 接访日 menu.
+// account sees the published days (接访日安排) but not the planner.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, launchBrowser, openPage, assertClean, loginHome, settle, screenshot, noPopper, input } from './helper.mjs'
@@ -111,15 +111,21 @@ test('the planner page fits 1024×768', async () => {
   }
 })
 
-test('the leader account has no 接访日 menu', async () => {
+test('the leader account sees 接访日安排 but not 轮值排班', async () => {
   const { context, page, problems } = await openPage(browser, { width: 1280, height: 800 })
   try {
     await loginHome(page, server.url, 'leader')
     await settle(page)
-    assert.equal(await page.locator('.side-menu', { hasText: '接访日' }).count(), 0)
+    const group = page.locator('.side-menu .el-sub-menu__title', { hasText: '接访日' })
+    assert.equal(await group.count(), 1)
+    const days = page.locator('.side-menu .el-menu-item', { hasText: '接访日安排' }).first()
+    if (!(await days.isVisible())) await group.click()
+    await days.waitFor()
     assert.equal(await page.locator('.side-menu .el-menu-item', { hasText: '轮值排班' }).count(), 0)
     await page.goto(`${server.url}/reception/planner`)
     await page.waitForURL(/\/403/)
+    await page.goto(`${server.url}/reception/days`)
+    await page.locator('[data-test="days-table"]').waitFor()
     assertClean(problems)
   } finally {
     await context.close()

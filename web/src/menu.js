@@ -14,7 +14,8 @@ export const MENU = [
   {
     title: '接访日', icon: 'Reading', key: 'reception',
     children: [
-      { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' }
+      { path: '/reception/planner', title: '轮值排班', icon: 'Timer', perm: 'reception:plan' },
+      { path: '/reception/days', title: '接访日安排', icon: 'Calendar', perm: 'reception:read' }
     ]
   },
   {
@@ -24,6 +25,7 @@ export const MENU = [
       { path: '/system/roles', title: '角色管理', icon: 'UserFilled', perm: 'role:read' },
       { path: '/system/tokens', title: 'API令牌', icon: 'Key', perm: 'token:manage' },
       { path: '/system/security', title: '安全策略', icon: 'Lock', perm: 'security:read' },
+      { path: '/system/case-settings', title: '信访办理设置', icon: 'Management', perm: 'case:settings' },
       { path: '/system/audit', title: '审计日志', icon: 'Document', perm: 'audit:read' },
       { path: '/system/login-log', title: '登录日志', icon: 'Tickets', perm: 'loginlog:read' }
     ]
