@@ -199,6 +199,31 @@ test('a citizen submits, looks up and rates at 375 px', async () => {
   }
 })
 
+// The planner publishes one reception day in 东山县 (next month) with an accompanying unit.
+async function publishDongshanDay() {
+  const planner = await apiSession('planner')
+  const leaders = (await planner.get('/api/v1/cadres?is_leader=true&page_size=200')).items
+  const counties = (await planner.get('/api/v1/regions?level=2&page_size=200')).items
+  const dongshan = counties.find((c) => c.name === '东山县')
+  const units = (await (await apiSession('sysadmin')).get(`/api/v1/units?keyword=${encodeURIComponent('地区住房和城乡建设局')}`)).items
+  const day = (n) => new Date(Date.now() + n * 86400000 + 8 * 3600000).toISOString().slice(0, 10)
+  const input = {
+    period_start: day(1), period_end: day(30), visits_per_county: 1, county_ids: [dongshan.id],
+    leaders: [{ cadre_id: leaders[0].id, unit_ids: [units[0].id] }]
+  }
+  const plan = (await planner.post('/api/v1/reception/plans/propose', input)).plan
+  assert.ok(plan.length >= 1, 'a proposed visit')
+  const visits = plan.map((v) => ({
+    date: v.date, county_id: v.county_id, leader_id: v.leader_id, unit_ids: v.unit_ids || [],
+    place: '东山县人民来访接待中心（城关镇人民路88号）', start_time: '09:00', end_time: '12:00'
+  }))
+  const saved = await planner.post('/api/v1/reception/plans', {
+    name: '东山县接访日（浏览器测试）', period_start: input.period_start, period_end: input.period_end, input, visits
+  })
+  await planner.post(`/api/v1/reception/plans/${saved.id}/publish`, {})
+  return { dongshan, leader: leaders[0], date: visits[0].date }
+}
+
 test('the reception-day page lists a county and links its calendar feed', async (t) => {
   // The schedule endpoint belongs to the reception-day module (src/api/reception.c).
   const probe = await fetch(`${server.url}/api/v1/public/reception-days?county_id=1`)
@@ -206,18 +231,28 @@ test('the reception-day page lists a county and links its calendar feed', async 
     t.skip('GET /api/v1/public/reception-days is not in this build yet')
     return
   }
+  const published = await publishDongshanDay()
   const { context, page, problems } = await openPage(browser, { width: 375, height: 740 })
   try {
     await page.goto(`${server.url}/public/#/reception`)
     await page.locator('[data-test="reception-page"]').waitFor()
     await page.locator('[data-test="reception-county"] option', { hasText: '东山县' }).waitFor({ state: 'attached' })
+    await page.locator('[data-test="reception-county"]').selectOption({ label: '西洋县' })
+    await page.locator('[data-test="reception-empty"]').waitFor()
     await page.locator('[data-test="reception-county"]').selectOption({ label: '东山县' })
     const days = page.locator('[data-test="reception-days"]')
-    await days.waitFor()
+    await days.locator('[data-test="reception-day"]').first().waitFor()
+    const text = await days.innerText()
+    assert.match(text, new RegExp(published.date))
+    assert.match(text, /09:00–12:00/)
+    assert.match(text, /东山县人民来访接待中心/)
+    assert.ok(text.includes(published.leader.name), `leader ${published.leader.name} shown`)
+    assert.match(text, /地区住房和城乡建设局/)
     const ical = await page.locator('[data-test="reception-ical"]').getAttribute('href')
-    assert.match(ical, /^\/api\/v1\/public\/ical\/county\/\d+$/)
-    assert.ok((await page.locator('[data-test="reception-day"]').count()) > 0 ||
-      (await page.locator('[data-test="reception-empty"]').count()) === 1)
+    assert.equal(ical, `/api/v1/public/ical/county/${published.dongshan.id}`)
+    const feed = await fetch(`${server.url}${ical}`)
+    assert.equal(feed.status, 200)
+    assert.match(feed.headers.get('content-type'), /text\/calendar/)
     await settle(page)
     await noHorizontalScroll(page, 'reception days')
     await screenshot(page, 'public-reception')
