@@ -161,8 +161,13 @@ static int submit(struct req *r)
     int64_t id = 0;
     const char *field = NULL;
     rc = st_case_create(db, &a, NULL, &in, code, &id, &field);
-    if (rc == SX_EVALIDATION)
-        return req_fail(r, rc, field, field && !strcmp(field, "category") ? "请选择事项分类" : "请选择事项所在地区");
+    if (rc == SX_EVALIDATION) {
+        const char *msg = !field                        ? NULL
+                          : !strcmp(field, "category")  ? "请选择事项分类"
+                          : !strcmp(field, "region_id") ? "请选择事项所在地区"
+                                                        : NULL;
+        return req_fail(r, rc, field, msg);
+    }
     if (rc) return api_rc(r, rc);
     char case_no[40];
     if ((rc = st_public_case_no(db, id, case_no, sizeof case_no))) return api_rc(r, rc);
