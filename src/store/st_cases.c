@@ -435,8 +435,10 @@ static void add_labels(json_t *o)
     " AND (?26 < 0 OR c.supervised = ?26) AND (?27 < 0 OR c.first_time = ?27)"                    \
     " AND (?28 IS NULL OR c.received_at >= ?28) AND (?29 IS NULL OR c.received_at < ?29)"         \
     " AND (?30 IS NULL OR (CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?15 THEN 'overdue'" \
-    " WHEN c.due_date <= ?16 THEN 'due_soon' ELSE 'normal' END) = ?30)"                           \
-    " AND (?31 IS NULL OR " LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31") \
+    " WHEN c.due_date <= ?16 THEN 'due_soon' ELSE 'normal' END) = ?30)"
+/* Added only with a keyword: without it the filters read nothing but the cases_list index. */
+#define KEYWORD_WHERE                                                                             \
+    " AND (" LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31")            \
     " OR " LIKE_CONTAINS("c.content", "?31") " OR EXISTS (SELECT 1 FROM case_petitioners kp"      \
     " WHERE kp.case_id = c.id AND " LIKE_CONTAINS("kp.name", "?31") "))"
 
@@ -512,8 +514,10 @@ static int list_query(struct db *db, const struct case_viewer *v, const struct c
     /* The page's ids first (filters and order over the cases table alone), then the columns of
      * those rows only: the joins and per-row subqueries never run for rows off the page. */
     char inner[8192], sql[12288];
-    store_sql_order(inner, sizeof inner, "SELECT c.id FROM cases c" FILTER_WHERE, order, desc,
-                    ", c.id DESC LIMIT ?32 OFFSET ?33");
+    int kw = pg && pg->keyword && *pg->keyword;
+    store_sql_order(inner, sizeof inner,
+                    kw ? "SELECT c.id FROM cases c" FILTER_WHERE KEYWORD_WHERE : "SELECT c.id FROM cases c" FILTER_WHERE,
+                    order, desc, ", c.id DESC LIMIT ?32 OFFSET ?33");
     char head[10240];
     snprintf(head, sizeof head, "SELECT " ITEM_COLS ITEM_FROM " WHERE c.id IN (%s)", inner);
     store_sql_order(sql, sizeof sql, head, order, desc, ", c.id DESC");
@@ -540,7 +544,10 @@ int st_case_list(struct db *db, const struct case_viewer *v, const struct case_f
     if ((rc = db_begin_read(db))) return rc;
     struct case_settings set;
     if ((rc = st_case_settings_get(db, &set))) goto done;
-    struct db_stmt *s = st_case_prepare(db, "SELECT COUNT(*) FROM cases c" FILTER_WHERE, v);
+    int kw = pg->keyword && *pg->keyword;
+    struct db_stmt *s = st_case_prepare(
+        db, kw ? "SELECT COUNT(*) FROM cases c" FILTER_WHERE KEYWORD_WHERE : "SELECT COUNT(*) FROM cases c" FILTER_WHERE,
+        v);
     if (!s) {
         rc = SX_EINTERNAL;
         goto done;
