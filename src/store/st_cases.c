@@ -676,8 +676,17 @@ static json_t *deadlines_json(const struct case_settings *set, const struct cale
     cal_day due;
     if (!r->cs.review_level && !deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &due))
         json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due, st != CS_REGISTERED && st != CS_ACCEPTED));
+    /* 告知: the written notice of the acceptance decision (met by 受理 / 不予受理 / 转送). */
+    if (!r->cs.review_level && !deadline_for(&set->dl, DL_NOTICE, cal, local_day(r->received_at), &due))
+        json_array_append_new(a, deadline_entry(set, DL_NOTICE, due, st != CS_REGISTERED));
     if (r->assigned_at[0] && !deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due))
         json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due, st != CS_ASSIGNED));
+    /* 承办告知: the handling unit tells the petitioner it has the matter (met by a contact record
+     * or a reply). */
+    if (r->assigned_at[0] && !deadline_for(&set->dl, DL_UNIT_NOTICE, cal, local_day(r->assigned_at), &due))
+        json_array_append_new(a, deadline_entry(set, DL_UNIT_NOTICE, due,
+                                                st == CS_IN_PROGRESS || st == CS_REPLIED || st == CS_CALLED_BACK ||
+                                                    st == CS_CLOSED));
     if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
         (due = close_due(set, cal, r)))
         json_array_append_new(a, deadline_entry(set, r->cs.review_level == 1   ? DL_REVIEW_ANSWER
