@@ -17,7 +17,7 @@ ASAN_CFLAGS := $(BASE_CFLAGS) -O1 $(SAN) -DSX_TEST_HOOKS
 
 SRC := $(shell find src -name '*.c' | LC_ALL=C sort)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
-WEB_SRC := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+WEB_SRC := $(shell find web/src web/index.html web/public.html web/package.json web/vite.config.* -type f 2>/dev/null)
 DB ?= sixia.db
 
 .PHONY: all run test unit api browser fuzz bench clean deps deps-test web clang-check
@@ -119,6 +119,7 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) build/sixia
 	bench/run.sh
+	bench/cases.sh
 
 clean:
 	rm -rf build web/dist

@@ -283,6 +283,38 @@ E = [
     ("put", "/api/v1/settings/cases", "case:settings", "修改信访办理期限与重复件设置", "CaseSettings", 200, ref("CaseSettings"), []),
 ]
 
+# The citizens' public page (no account; src/api/public.c).
+schemas.update({
+    "PublicCounties": obj({"items": {"type": "array", "items": obj({"id": I, "name": S})}}),
+    "PublicRegions": obj({"items": {"type": "array", "items": obj({"id": I, "name": S, "level": I})}}),
+    "PublicCategories": obj({"items": {"type": "array", "items": obj({"code": S, "label": S})}}),
+    "PublicCaseInput": obj({"region_id": I, "kind": {"type": "string", "enum": ["suggestion", "appeal", "report", "legal"]},
+                            "category": S, "title": {"type": "string", "maxLength": 100},
+                            "content": {"type": "string", "maxLength": 3000}, "name": {"type": "string", "maxLength": 30},
+                            "phone": S, "id_number": S, "address": {"type": "string", "maxLength": 200},
+                            "website": {"type": "string", "description": "防机器人字段，须为空"}},
+                           ["region_id", "category", "title", "content", "name", "phone"]),
+    "PublicReceipt": obj({"case_no": S, "query_code": S, "received_at": T, "lookup_url": S}),
+    "PublicLookupInput": obj({"query_code": S, "phone_last4": S}, ["query_code", "phone_last4"]),
+    "PublicRateInput": obj({"query_code": S, "phone_last4": S,
+                            "satisfaction": {"type": "string", "enum": ["satisfied", "basically_satisfied", "unsatisfied"]}},
+                           ["query_code", "phone_last4", "satisfaction"]),
+    "PublicCase": obj({"case_no": S, "title": S, "kind": S, "kind_label": S, "status": S, "status_label": S,
+                       "received_at": T, "due_date": S, "due_step_label": S, "deadline_state": S,
+                       "deadline_state_label": S, "merged": B, "reply_text": S, "outcome_label": S,
+                       "can_rate": B, "rating": S, "rating_label": S, "rated_at": S,
+                       "timeline": {"type": "array", "items": obj({"at": T, "action": S, "label": S, "text": S,
+                                                                  "outcome_label": S})}}),
+})
+E += [
+    ("get", "/api/v1/public/counties", None, "公众：县（市、区）列表", None, 200, ref("PublicCounties"), []),
+    ("get", "/api/v1/public/regions", None, "公众：下级乡镇、村（社区）", None, 200, ref("PublicRegions"), ["parent_id"]),
+    ("get", "/api/v1/public/categories", None, "公众：信访事项分类", None, 200, ref("PublicCategories"), []),
+    ("post", "/api/v1/public/cases", None, "公众：网上提交信访事项（每个地址10分钟内至多5次）", "PublicCaseInput", 201, ref("PublicReceipt"), []),
+    ("post", "/api/v1/public/lookup", None, "公众：凭查询码和手机号后四位查询办理进度（每个地址每分钟至多10次）", "PublicLookupInput", 200, ref("PublicCase"), []),
+    ("post", "/api/v1/public/rate", None, "公众：答复后对办理结果评价一次", "PublicRateInput", 200, ref("PublicCase"), []),
+]
+
 def param(name, where="query"):
     t = "integer" if name in ("page", "page_size", "parent_id", "level", "region_id", "unit_id", "role_id", "id", "year", "aid") else "string"
     return {"name": name, "in": where, "required": where == "path", "schema": {"type": t}}

@@ -1,8 +1,23 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { fileURLToPath } from 'node:url'
+
+// The citizens' page (public.html, served at /public/) is built on its own (`vite build --mode
+// public`, after the console's build, into the same dist/): it shares no chunk with the console,
+// so it loads only the few Element Plus components it uses.
+const publicPage = {
+  base: '/',
+  plugins: [vue()],
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: false,
+    rollupOptions: { input: fileURLToPath(new URL('./public.html', import.meta.url)) }
+  }
+}
 
 // The C server embeds dist/ and serves it from '/'; the dev server proxies the API.
-export default defineConfig({
+const consolePage = {
   base: '/',
   plugins: [vue()],
   build: {
@@ -25,4 +40,6 @@ export default defineConfig({
   server: {
     proxy: { '/api': process.env.SIXIA_API || 'http://127.0.0.1:8080' }
   }
-})
+}
+
+export default defineConfig(({ mode }) => (mode === 'public' ? publicPage : consolePage))

@@ -388,7 +388,7 @@ static int gen_cases(struct gen *g)
     int n = 0;
     for (int i = 0; i < 90; i++) {
         /* Heads: one group visit of 8, four pairs, the rest alone → 101 visitors. */
-        int head = i == 0 ? 8 : (i >= 1 && i <= 4) ? 2 : 1;
+        int head = i == 20 ? 8 : (i >= 21 && i <= 24) ? 2 : 1;
         /* Stages: 5 declined, 12 on the spot, 50 assigned (some further), 23 accepted. */
         int stage = i < 5 ? 7 : i < 17 ? 8 : i < 67 ? 2 + (i % 5) : 1;
         int64_t region = g->town_region[4][i % g->n_towns[4]];

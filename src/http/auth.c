@@ -156,7 +156,7 @@ int auth_request(struct req *r)
     return req_fail(r, SX_EUNAUTH, NULL, NULL);
 }
 
-/* ---- rate limiting: a small table of fixed one-minute windows ---- */
+/* ---- rate limiting: a small table of fixed windows (one minute unless asked otherwise) ---- */
 #define RL_SLOTS 4096
 static struct {
     unsigned hash;
@@ -167,11 +167,16 @@ static pthread_mutex_t rl_mu = PTHREAD_MUTEX_INITIALIZER;
 
 int ratelimit_allow(const char *bucket, const char *ip, int per_minute)
 {
-    if (per_minute <= 0) return 1;
+    return ratelimit_allow_window(bucket, ip, per_minute, 60);
+}
+
+int ratelimit_allow_window(const char *bucket, const char *ip, int max, int window_seconds)
+{
+    if (max <= 0 || window_seconds <= 0) return 1;
     unsigned h = 2166136261u;
     for (const char *p = bucket; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
     for (const char *p = ip; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
-    int64_t win = (int64_t)time(NULL) / 60;
+    int64_t win = (int64_t)time(NULL) / window_seconds;
     pthread_mutex_lock(&rl_mu);
     unsigned i = h % RL_SLOTS;
     if (rl[i].hash != h || rl[i].window != win) {
@@ -179,7 +184,7 @@ int ratelimit_allow(const char *bucket, const char *ip, int per_minute)
         rl[i].window = win;
         rl[i].count = 0;
     }
-    int ok = ++rl[i].count <= per_minute;
+    int ok = ++rl[i].count <= max;
     pthread_mutex_unlock(&rl_mu);
     return ok;
 }

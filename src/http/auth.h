@@ -13,4 +13,6 @@ void auth_hash_secret(const char *secret, char hex[65]);
 void auth_random_hex(char out[65]);
 /* Fixed-window limiter per source address and bucket name; 1 when the attempt is allowed. */
 int ratelimit_allow(const char *bucket, const char *ip, int per_minute);
+/* The same with a fixed window of window_seconds: at most max attempts per window. */
+int ratelimit_allow_window(const char *bucket, const char *ip, int max, int window_seconds);
 #endif

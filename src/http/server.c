@@ -317,7 +317,8 @@ static const struct asset *find_asset(const char *path)
 }
 
 /* Console files: hashed assets are cached for a year, index.html is revalidated every time.
- * Unknown paths get index.html so the console's own router can show the page. */
+ * Unknown paths get index.html so the console's own router can show the page (public.html
+ * below /public). */
 static struct MHD_Response *serve_static(struct req *r, unsigned *status)
 {
     if (r->method != M_GET && r->method != M_HEAD) {
@@ -325,6 +326,9 @@ static struct MHD_Response *serve_static(struct req *r, unsigned *status)
         return NULL;
     }
     const struct asset *a = find_asset(r->path);
+    /* The citizens' page (/public, /public/…) is an entry of its own; its router uses the hash. */
+    if (!a && strncmp(r->path, "/public", 7) == 0 && (r->path[7] == 0 || r->path[7] == '/'))
+        a = find_asset("/public.html");
     if (!a && strncmp(r->path, "/assets/", 8) != 0) a = find_asset("/index.html");
     if (!a) {
         *status = 404;

@@ -435,8 +435,10 @@ static void add_labels(json_t *o)
     " AND (?26 < 0 OR c.supervised = ?26) AND (?27 < 0 OR c.first_time = ?27)"                    \
     " AND (?28 IS NULL OR c.received_at >= ?28) AND (?29 IS NULL OR c.received_at < ?29)"         \
     " AND (?30 IS NULL OR (CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?15 THEN 'overdue'" \
-    " WHEN c.due_date <= ?16 THEN 'due_soon' ELSE 'normal' END) = ?30)"                           \
-    " AND (?31 IS NULL OR " LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31") \
+    " WHEN c.due_date <= ?16 THEN 'due_soon' ELSE 'normal' END) = ?30)"
+/* Added only with a keyword: without it the filters read nothing but the cases_list index. */
+#define KEYWORD_WHERE                                                                             \
+    " AND (" LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31")            \
     " OR " LIKE_CONTAINS("c.content", "?31") " OR EXISTS (SELECT 1 FROM case_petitioners kp"      \
     " WHERE kp.case_id = c.id AND " LIKE_CONTAINS("kp.name", "?31") "))"
 
@@ -512,8 +514,10 @@ static int list_query(struct db *db, const struct case_viewer *v, const struct c
     /* The page's ids first (filters and order over the cases table alone), then the columns of
      * those rows only: the joins and per-row subqueries never run for rows off the page. */
     char inner[8192], sql[12288];
-    store_sql_order(inner, sizeof inner, "SELECT c.id FROM cases c" FILTER_WHERE, order, desc,
-                    ", c.id DESC LIMIT ?32 OFFSET ?33");
+    int kw = pg && pg->keyword && *pg->keyword;
+    store_sql_order(inner, sizeof inner,
+                    kw ? "SELECT c.id FROM cases c" FILTER_WHERE KEYWORD_WHERE : "SELECT c.id FROM cases c" FILTER_WHERE,
+                    order, desc, ", c.id DESC LIMIT ?32 OFFSET ?33");
     char head[10240];
     snprintf(head, sizeof head, "SELECT " ITEM_COLS ITEM_FROM " WHERE c.id IN (%s)", inner);
     store_sql_order(sql, sizeof sql, head, order, desc, ", c.id DESC");
@@ -540,7 +544,10 @@ int st_case_list(struct db *db, const struct case_viewer *v, const struct case_f
     if ((rc = db_begin_read(db))) return rc;
     struct case_settings set;
     if ((rc = st_case_settings_get(db, &set))) goto done;
-    struct db_stmt *s = st_case_prepare(db, "SELECT COUNT(*) FROM cases c" FILTER_WHERE, v);
+    int kw = pg->keyword && *pg->keyword;
+    struct db_stmt *s = st_case_prepare(
+        db, kw ? "SELECT COUNT(*) FROM cases c" FILTER_WHERE KEYWORD_WHERE : "SELECT COUNT(*) FROM cases c" FILTER_WHERE,
+        v);
     if (!s) {
         rc = SX_EINTERNAL;
         goto done;
@@ -669,8 +676,17 @@ static json_t *deadlines_json(const struct case_settings *set, const struct cale
     cal_day due;
     if (!r->cs.review_level && !deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &due))
         json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due, st != CS_REGISTERED && st != CS_ACCEPTED));
+    /* 告知: the written notice of the acceptance decision (met by 受理 / 不予受理 / 转送). */
+    if (!r->cs.review_level && !deadline_for(&set->dl, DL_NOTICE, cal, local_day(r->received_at), &due))
+        json_array_append_new(a, deadline_entry(set, DL_NOTICE, due, st != CS_REGISTERED));
     if (r->assigned_at[0] && !deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due))
         json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due, st != CS_ASSIGNED));
+    /* 承办告知: the handling unit tells the petitioner it has the matter (met by a contact record
+     * or a reply). */
+    if (r->assigned_at[0] && !deadline_for(&set->dl, DL_UNIT_NOTICE, cal, local_day(r->assigned_at), &due))
+        json_array_append_new(a, deadline_entry(set, DL_UNIT_NOTICE, due,
+                                                st == CS_IN_PROGRESS || st == CS_REPLIED || st == CS_CALLED_BACK ||
+                                                    st == CS_CLOSED));
     if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
         (due = close_due(set, cal, r)))
         json_array_append_new(a, deadline_entry(set, r->cs.review_level == 1   ? DL_REVIEW_ANSWER

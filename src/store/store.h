@@ -201,4 +201,5 @@ int st_user_insert(struct db *db, const char *username, const char *display_name
 #include "st_holiday.h"
 #include "st_reception.h"
 #include "st_case.h"
+#include "st_public.h"
 #endif

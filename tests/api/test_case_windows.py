@@ -93,6 +93,11 @@ def test_return_only_within_objection_period(clock):
     cid = new_case(srv)
     d = assign(srv, cid)
     objection = next(x for x in d["deadlines"] if x["step"] == "objection")["due_date"]
+    steps = {x["step"]: x for x in d["deadlines"]}
+    # the notice of acceptance is met by 受理; the unit's own notice to the petitioner is running
+    assert steps["notice"]["done"] is True and steps["notice"]["state_label"] == "已完成"
+    assert steps["unit_notice"]["done"] is False and steps["unit_notice"]["label"] == "承办告知期限"
+    assert steps["accept_decision"]["done"] is True  # 交办 made the acceptance decision
     assert d["due_step"] == "objection" and d["due_date"] == objection
     # 5 working days: at least 5 and at most 5 + the longest holiday run later
     gap = (datetime.date.fromisoformat(objection) - datetime.date.fromisoformat(day(0))).days
