@@ -11,6 +11,8 @@ const PAGES = [
   { path: '/base/cadres', name: 'cadres', title: '干部管理', perm: 'cadre:read' },
   { path: '/base/dicts', name: 'dicts', title: '数据字典', perm: 'dict:read' },
   { path: '/base/holidays', name: 'holidays-list', title: '节假日安排', perm: 'dict:read' },
+  { path: '/cases/new', name: 'case-intake', title: '信访登记', perm: 'case:intake' },
+  { path: '/cases', name: 'cases', title: '信访事项', perm: 'case:read' },
   { path: '/reception/planner', name: 'reception-planner', title: '轮值排班', perm: 'reception:plan' },
   { path: '/reception/days', name: 'reception-days', title: '接访日安排', perm: 'reception:read' },
   { path: '/system/users', name: 'users', title: '用户管理', perm: 'user:read' },
@@ -19,6 +21,7 @@ const PAGES = [
   { path: '/system/security', name: 'security', title: '安全策略', perm: 'security:read' },
   { path: '/system/audit', name: 'audit', title: '审计日志', perm: 'audit:read' },
   { path: '/system/login-log', name: 'login-log', title: '登录日志', perm: 'loginlog:read' },
+  { path: '/system/case-settings', name: 'case-settings', title: '信访办理设置', perm: 'case:settings' },
   { path: '/profile', name: 'profile', title: '个人中心', perm: null }
 ]
 // Words Element Plus shows when its Chinese locale is missing.
