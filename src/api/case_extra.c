@@ -184,13 +184,30 @@ static int download(struct req *r)
 
 static int todo(struct req *r)
 {
+    static const char *const tasks[] = {"accept", "assign", "sign", "reply", "callback", "close", "approve", NULL};
+    static const char *const states[] = {"normal", "due_soon", "overdue", NULL};
+    const char *task = req_query(r, "task"), *state = req_query(r, "deadline_state");
+    if (task && !*task) task = NULL;
+    if (state && !*state) state = NULL;
+    int ok = !task;
+    for (int i = 0; task && tasks[i]; i++) ok |= !strcmp(task, tasks[i]);
+    if (!ok) return req_fail(r, SX_EBADQUERY, "task", "待办类型无效");
+    ok = !state;
+    for (int i = 0; state && states[i]; i++) ok |= !strcmp(state, states[i]);
+    if (!ok) return req_fail(r, SX_EBADQUERY, "deadline_state", "期限状态无效，应为 normal、due_soon 或 overdue");
+    int64_t page, size;
+    int rc;
+    if ((rc = req_query_int(r, "page", 1, 1, 100000, &page)) ||
+        (rc = req_query_int(r, "page_size", CASE_TODO_MAX, 1, CASE_TODO_MAX, &size)))
+        return rc;
     struct case_viewer v;
-    int rc = case_viewer_of(r, &v);
-    if (rc) return rc;
-    json_t *items;
-    if ((rc = st_case_todo(req_db(r), &v, &items))) return api_rc(r, rc);
-    size_t n = json_array_size(items);
-    return reply_json(r, 200, json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)n));
+    if ((rc = case_viewer_of(r, &v))) return rc;
+    json_t *items, *counts;
+    int64_t total;
+    if ((rc = st_case_todo(req_db(r), &v, task, state, size, (page - 1) * size, &items, &total, &counts)))
+        return api_rc(r, rc);
+    return reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I,s:o}", "items", items, "total", (json_int_t)total, "page",
+                                        (json_int_t)page, "page_size", (json_int_t)size, "counts", counts));
 }
 
 /* ---- GET /api/v1/cases/export ---- */

@@ -164,9 +164,13 @@ int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_v
 /* An attachment of a visible case: meta {id,name,mime,size,sha256} and the bytes (malloc'd). */
 int st_case_attachment(struct db *db, const struct case_viewer *v, int64_t case_id, int64_t att_id, json_t **meta,
                        void **data, size_t *len);
-/* 我的待办 for v: [{case_id,case_no,title,kind,kind_label,status,status_label,task,task_label,
- * due_date,due_step_label,deadline_state,deadline_state_label,supervised,urgency}] by due date. */
-int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items);
+/* 我的待办 for v: one page (limit, offset) of [{case_id,case_no,title,kind,kind_label,status,
+ * status_label,task,task_label,due_date,due_step_label,deadline_state,deadline_state_label,
+ * supervised,urgency}] by due date (empty last), only task (NULL: any) and deadline state
+ * (NULL: any); *total under that filter; *counts {<task>: n…, overdue: n, due_soon: n} of all
+ * the user's tasks. */
+int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, const char *state, int64_t limit,
+                 int64_t offset, json_t **items, int64_t *total, json_t **counts);
 /* Rows for export (masked), at most cap; SX_ETOOLARGE when more match. */
 int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
                    json_t **items);
@@ -178,8 +182,8 @@ int st_case_export(struct db *db, const struct case_viewer *v, const struct case
 typedef int (*case_row_fn)(json_t *item, void *arg);
 int st_case_export_each(struct db *db, const struct case_viewer *v, const struct case_filter *f,
                         const struct paging *pg, int64_t cap, case_row_fn fn, void *arg, int64_t *count);
-/* How many 我的待办 items st_case_todo returns at most. */
-#define CASE_TODO_MAX 1000
+/* Largest 我的待办 page. */
+#define CASE_TODO_MAX 200
 
 /* ---- the public page (st_case_public.c) ---- */
 /* A case by query code hash and the hash of the phone's last four digits (any petitioner).

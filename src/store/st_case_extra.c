@@ -439,35 +439,29 @@ static const char *task_label(const char *task)
 
 static int has(const struct case_viewer *v, int p) { return (v->perms & perm_bit(p)) ? 1 : 0; }
 
-/* The task rows: the handling unit's tasks (签收, 答复) only for its people or the handler. */
+/* The task rows: the handling unit's tasks (签收, 答复) only for its people or the handler. Each
+ * row carries its deadline state against ?23 (today) and ?24 (today + warn days). */
 #define TODO_COLS                                                                                               \
     " c.id AS case_id, c.case_no, c.title, c.kind, c.status, c.due_date, c.due_step,"                           \
-    " CASE WHEN c.supervised THEN 1 ELSE 0 END AS supervised__b, c.urgency FROM cases c"
+    " CASE WHEN c.supervised THEN 1 ELSE 0 END AS supervised__b, c.urgency,"                                    \
+    " CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?23 THEN 'overdue' WHEN c.due_date <= ?24"            \
+    " THEN 'due_soon' ELSE 'normal' END AS deadline_state FROM cases c"
+#define TODO_ROWS                                                                                               \
+    "WITH todo AS (SELECT t.task," TODO_COLS                                                                    \
+    " JOIN (SELECT 'accept' AS task, 'registered' AS st, ?15 AS ok, 0 AS own"                                   \
+    "  UNION ALL SELECT 'assign', 'accepted', ?16, 0"                                                           \
+    "  UNION ALL SELECT 'sign', 'assigned', ?17, 1"                                                             \
+    "  UNION ALL SELECT 'reply', 'signed', ?18, 1"                                                              \
+    "  UNION ALL SELECT 'reply', 'in_progress', ?18, 1"                                                         \
+    "  UNION ALL SELECT 'callback', 'replied', ?19, 0"                                                          \
+    "  UNION ALL SELECT 'close', 'called_back', ?20, 0) t"                                                      \
+    " ON t.st = c.status AND t.ok = 1 AND (t.own = 0 OR c.handling_unit_id = ?14 OR c.handler_id = ?13)"       \
+    " WHERE " CASE_VISIBLE                                                                                      \
+    " UNION ALL SELECT 'approve' AS task," TODO_COLS                                                            \
+    " WHERE ?21 = 1 AND c.ext = 'pending' AND c.status IN ('signed', 'in_progress') AND " CASE_VISIBLE ") "
 
-int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items)
+static void todo_bind(struct db_stmt *s, const struct case_viewer *v, const struct case_settings *cs)
 {
-    *items = NULL;
-    struct case_settings cs;
-    int rc = st_case_settings_get(db, &cs);
-    if (rc) return rc;
-    struct db_stmt *s = st_case_prepare(
-        db,
-        "SELECT * FROM ("
-        "SELECT t.task," TODO_COLS
-        " JOIN (SELECT 'accept' AS task, 'registered' AS st, ?15 AS ok, 0 AS own"
-        "  UNION ALL SELECT 'assign', 'accepted', ?16, 0"
-        "  UNION ALL SELECT 'sign', 'assigned', ?17, 1"
-        "  UNION ALL SELECT 'reply', 'signed', ?18, 1"
-        "  UNION ALL SELECT 'reply', 'in_progress', ?18, 1"
-        "  UNION ALL SELECT 'callback', 'replied', ?19, 0"
-        "  UNION ALL SELECT 'close', 'called_back', ?20, 0) t"
-        " ON t.st = c.status AND t.ok = 1 AND (t.own = 0 OR c.handling_unit_id = ?14 OR c.handler_id = ?13)"
-        " WHERE " CASE_VISIBLE
-        " UNION ALL SELECT 'approve' AS task," TODO_COLS
-        " WHERE ?21 = 1 AND c.ext = 'pending' AND c.status IN ('signed', 'in_progress') AND " CASE_VISIBLE
-        ") ORDER BY due_date = '', due_date, case_id, task LIMIT ?22",
-        v);
-    if (!s) return SX_EINTERNAL;
     db_bind_int(s, 15, has(v, P_CASE_ACCEPT));
     db_bind_int(s, 16, has(v, P_CASE_ASSIGN));
     db_bind_int(s, 17, has(v, P_CASE_SIGN));
@@ -475,39 +469,101 @@ int st_case_todo(struct db *db, const struct case_viewer *v, json_t **items)
     db_bind_int(s, 19, has(v, P_CASE_CALLBACK));
     db_bind_int(s, 20, has(v, P_CASE_CLOSE));
     db_bind_int(s, 21, has(v, P_CASE_EXTEND_APPROVE));
-    db_bind_int(s, 22, CASE_TODO_MAX);
+    char t[11], w[11];
+    cal_day d = st_case_today();
+    day_format(d, t);
+    day_format(d + (cs->dl.warn_days > 0 ? cs->dl.warn_days : 0), w);
+    db_bind_text(s, 23, t);
+    db_bind_text(s, 24, w);
+}
+
+int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, const char *state, int64_t limit,
+                 int64_t offset, json_t **items, int64_t *total, json_t **counts)
+{
+    *items = NULL;
+    *counts = NULL;
+    *total = 0;
+    struct case_settings cs;
+    int rc = st_case_settings_get(db, &cs);
+    if (rc) return rc;
+    if ((rc = db_begin_read(db))) return rc; /* counts and page from one snapshot */
+    /* Counts per task and per deadline state, and the total under the filter. */
+    struct db_stmt *s = st_case_prepare(
+        db,
+        TODO_ROWS "SELECT task, COUNT(*), SUM(deadline_state = 'overdue'), SUM(deadline_state = 'due_soon'),"
+                  " SUM((?25 IS NULL OR task = ?25) AND (?26 IS NULL OR deadline_state = ?26)) FROM todo GROUP BY task",
+        v);
+    if (!s) {
+        rc = SX_EINTERNAL;
+        goto done;
+    }
+    todo_bind(s, v, &cs);
+    db_bind_text(s, 25, task);
+    db_bind_text(s, 26, state);
+    json_t *c = json_object();
+    int64_t overdue = 0, soon = 0;
+    while ((rc = db_step(s)) == DB_ROW) {
+        json_object_set_new(c, db_col_text(s, 0), json_integer(db_col_int(s, 1)));
+        overdue += db_col_int(s, 2);
+        soon += db_col_int(s, 3);
+        *total += db_col_int(s, 4);
+    }
+    db_reset(s);
+    if (rc != DB_DONE) {
+        json_decref(c);
+        goto done;
+    }
+    json_object_set_new(c, "overdue", json_integer(overdue));
+    json_object_set_new(c, "due_soon", json_integer(soon));
+    *counts = c;
+    s = st_case_prepare(db,
+                        TODO_ROWS "SELECT * FROM todo WHERE (?25 IS NULL OR task = ?25) AND (?26 IS NULL OR"
+                                  " deadline_state = ?26) ORDER BY due_date = '', due_date, case_id, task"
+                                  " LIMIT ?22 OFFSET ?27",
+                        v);
+    if (!s) {
+        rc = SX_EINTERNAL;
+        goto done;
+    }
+    todo_bind(s, v, &cs);
+    db_bind_text(s, 25, task);
+    db_bind_text(s, 26, state);
+    db_bind_int(s, 22, limit);
+    db_bind_int(s, 27, offset);
     json_t *rows;
-    if ((rc = db_all_json(s, &rows))) return rc;
-    cal_day today = st_case_today();
+    if ((rc = db_all_json(s, &rows))) goto done;
     size_t i;
     json_t *it;
     json_array_foreach(rows, i, it)
     {
         const char *kind = json_string_value(json_object_get(it, "kind"));
         const char *st = json_string_value(json_object_get(it, "status"));
-        const char *task = json_string_value(json_object_get(it, "task"));
-        const char *due = json_string_value(json_object_get(it, "due_date"));
+        const char *tk = json_string_value(json_object_get(it, "task"));
         const char *step = json_string_value(json_object_get(it, "due_step"));
+        const char *dstate = json_string_value(json_object_get(it, "deadline_state"));
         const char *kl = case_kind_label(case_kind_from_code(kind));
         enum deadline_step ds;
         const char *stepl = step && !deadline_step_from_code(step, &ds) ? deadline_due_label(ds) : "";
-        const char *dstate = "", *dlabel = "";
-        cal_day dd;
-        if (due && *due && !day_parse(due, strlen(due), &dd)) {
-            enum deadline_state x = deadline_state(dd, today, cs.dl.warn_days);
-            dstate = deadline_state_code(x);
-            dlabel = deadline_state_label(x);
-        }
+        const char *dlabel = !dstate || !*dstate              ? ""
+                             : !strcmp(dstate, "overdue")     ? deadline_state_label(DL_OVERDUE)
+                             : !strcmp(dstate, "due_soon")    ? deadline_state_label(DL_DUE_SOON)
+                                                              : deadline_state_label(DL_NORMAL);
         json_object_set_new(it, "kind_label", json_string(kl ? kl : ""));
         json_object_set_new(it, "status_label", json_string(status_label(st)));
-        json_object_set_new(it, "task_label", json_string(task_label(task)));
+        json_object_set_new(it, "task_label", json_string(task_label(tk)));
         json_object_set_new(it, "due_step_label", json_string(stepl));
-        json_object_set_new(it, "deadline_state", json_string(dstate));
         json_object_set_new(it, "deadline_state_label", json_string(dlabel));
         json_object_del(it, "due_step");
     }
     *items = rows;
-    return SX_OK;
+    rc = SX_OK;
+done:
+    db_commit(db);
+    if (rc) {
+        json_decref(*counts);
+        *counts = NULL;
+    }
+    return rc;
 }
 
 /* ---- export ---- */

@@ -136,3 +136,43 @@ def test_calendar_edits_move_open_deadlines(fresh_server):
     # and back when the entry is removed
     assert admin.delete(f"/api/v1/holidays/{due}").status_code == 204
     assert listed() == due
+
+
+def test_todo_counts_filters_and_pages(fresh_server):
+    srv = fresh_server
+    clerk = srv.client("clerk_dongshan")
+    town = region_in(clerk, "东山县")
+    ids = []
+    for i, ago in enumerate((40, 1, 10)):  # received 40, 1 and 10 days ago: overdue, normal, due soon or normal
+        day = (datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+               - datetime.timedelta(days=ago)).strftime("%Y-%m-%d")
+        r = clerk.post("/api/v1/cases", json={
+            "channel": "phone", "kind": "suggestion", "category": "01", "region_id": town["id"],
+            "title": f"待办{i}", "content": "内容", "received_at": day,
+            "petitioners": [{"name": "丙", "phone": f"1391234{i:04d}"}]})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    r = clerk.post(f"/api/v1/cases/{ids[2]}/actions/accept", json={})
+    assert r.status_code == 200
+    body = clerk.get("/api/v1/todo").json()
+    assert body["counts"]["accept"] == 2 and body["counts"]["assign"] == 1
+    assert body["total"] == 3 and len(body["items"]) == 3
+    assert body["counts"]["overdue"] == 1  # received 40 days ago: the 15-day decision is past
+    dues = [x["due_date"] for x in body["items"]]
+    assert dues == sorted(dues)
+    # one page at a time, the counts stay those of all tasks
+    p1 = clerk.get("/api/v1/todo", params={"page_size": 2}).json()
+    p2 = clerk.get("/api/v1/todo", params={"page_size": 2, "page": 2}).json()
+    assert [x["case_id"] for x in p1["items"] + p2["items"]] == [x["case_id"] for x in body["items"]]
+    assert p1["total"] == p2["total"] == 3 and p1["counts"] == body["counts"]
+    # filters by task and by deadline state
+    assign = clerk.get("/api/v1/todo", params={"task": "assign"}).json()
+    assert assign["total"] == 1 and [x["case_id"] for x in assign["items"]] == [ids[2]]
+    over = clerk.get("/api/v1/todo", params={"deadline_state": "overdue"}).json()
+    assert over["total"] == 1 and over["items"][0]["case_id"] == ids[0]
+    assert over["items"][0]["deadline_state_label"] == "逾期"
+    for bad in ({"task": "nap"}, {"deadline_state": "late"}, {"page_size": 0}, {"page_size": 201}):
+        r = clerk.get("/api/v1/todo", params=bad)
+        assert r.status_code == 400, (bad, r.text)
+    # another county's clerk has none of these
+    assert srv.client("clerk_xiyang").get("/api/v1/todo").json()["total"] == 0
