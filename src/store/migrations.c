@@ -231,7 +231,9 @@ static const char m003[] =
     "CREATE INDEX cases_handling_unit ON cases(handling_unit_id);"
     "CREATE INDEX cases_region ON cases(region_id, received_at);"
     "CREATE INDEX cases_county ON cases(county_id, received_at);"
-    "CREATE INDEX cases_status_due ON cases(status, due_date);"
+    /* 我的待办 reads the task keys (status, visibility, extension, due date) from this alone. */
+    "CREATE INDEX cases_todo ON cases(status, unit_id, handling_unit_id, handler_id, leader_in_charge, created_by,"
+    " kind, accused_unit_id, accused_user_id, ext, due_date);"
     /* Covers every column of CASE_VISIBLE and the list filters, in received order: counts and
      * the page's ids are read from this index alone, never from the wide rows. */
     "CREATE INDEX cases_list ON cases(received_at, unit_id, handling_unit_id, handler_id, leader_in_charge,"

@@ -439,15 +439,14 @@ static const char *task_label(const char *task)
 
 static int has(const struct case_viewer *v, int p) { return (v->perms & perm_bit(p)) ? 1 : 0; }
 
-/* The task rows: the handling unit's tasks (签收, 答复) only for its people or the handler. Each
- * row carries its deadline state against ?23 (today) and ?24 (today + warn days). */
-#define TODO_COLS                                                                                               \
-    " c.id AS case_id, c.case_no, c.title, c.kind, c.status, c.due_date, c.due_step,"                           \
-    " CASE WHEN c.supervised THEN 1 ELSE 0 END AS supervised__b, c.urgency,"                                    \
+/* The task keys: the handling unit's tasks (签收, 答复) only for its people or the handler. Each
+ * key carries its deadline state against ?23 (today) and ?24 (today + warn days). Only columns
+ * of the cases_todo index are read, so counting all of a user's tasks never touches the wide rows. */
+#define TODO_STATE                                                                                              \
     " CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?23 THEN 'overdue' WHEN c.due_date <= ?24"            \
-    " THEN 'due_soon' ELSE 'normal' END AS deadline_state FROM cases c"
-#define TODO_ROWS                                                                                               \
-    "WITH todo AS (SELECT t.task," TODO_COLS                                                                    \
+    " THEN 'due_soon' ELSE 'normal' END AS deadline_state"
+#define TODO_KEYS                                                                                               \
+    "WITH todo AS (SELECT t.task, c.id AS case_id, c.due_date," TODO_STATE " FROM cases c"                      \
     " JOIN (SELECT 'accept' AS task, 'registered' AS st, ?15 AS ok, 0 AS own"                                   \
     "  UNION ALL SELECT 'assign', 'accepted', ?16, 0"                                                           \
     "  UNION ALL SELECT 'sign', 'assigned', ?17, 1"                                                             \
@@ -457,7 +456,7 @@ static int has(const struct case_viewer *v, int p) { return (v->perms & perm_bit
     "  UNION ALL SELECT 'close', 'called_back', ?20, 0) t"                                                      \
     " ON t.st = c.status AND t.ok = 1 AND (t.own = 0 OR c.handling_unit_id = ?14 OR c.handler_id = ?13)"       \
     " WHERE " CASE_VISIBLE                                                                                      \
-    " UNION ALL SELECT 'approve' AS task," TODO_COLS                                                            \
+    " UNION ALL SELECT 'approve' AS task, c.id, c.due_date," TODO_STATE " FROM cases c"                         \
     " WHERE ?21 = 1 AND c.ext = 'pending' AND c.status IN ('signed', 'in_progress') AND " CASE_VISIBLE ") "
 
 static void todo_bind(struct db_stmt *s, const struct case_viewer *v, const struct case_settings *cs)
@@ -490,7 +489,7 @@ int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, c
     /* Counts per task and per deadline state, and the total under the filter. */
     struct db_stmt *s = st_case_prepare(
         db,
-        TODO_ROWS "SELECT task, COUNT(*), SUM(deadline_state = 'overdue'), SUM(deadline_state = 'due_soon'),"
+        TODO_KEYS "SELECT task, COUNT(*), SUM(deadline_state = 'overdue'), SUM(deadline_state = 'due_soon'),"
                   " SUM((?25 IS NULL OR task = ?25) AND (?26 IS NULL OR deadline_state = ?26)) FROM todo GROUP BY task",
         v);
     if (!s) {
@@ -516,10 +515,15 @@ int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, c
     json_object_set_new(c, "overdue", json_integer(overdue));
     json_object_set_new(c, "due_soon", json_integer(soon));
     *counts = c;
+    /* The page's keys first, then the columns of those cases only. */
     s = st_case_prepare(db,
-                        TODO_ROWS "SELECT * FROM todo WHERE (?25 IS NULL OR task = ?25) AND (?26 IS NULL OR"
-                                  " deadline_state = ?26) ORDER BY due_date = '', due_date, case_id, task"
-                                  " LIMIT ?22 OFFSET ?27",
+                        TODO_KEYS ", page AS (SELECT * FROM todo WHERE (?25 IS NULL OR task = ?25) AND (?26 IS NULL"
+                                  " OR deadline_state = ?26) ORDER BY due_date = '', due_date, case_id, task"
+                                  " LIMIT ?22 OFFSET ?27)"
+                                  " SELECT p.task, c.id AS case_id, c.case_no, c.title, c.kind, c.status, c.due_date,"
+                                  " c.due_step, CASE WHEN c.supervised THEN 1 ELSE 0 END AS supervised__b, c.urgency,"
+                                  " p.deadline_state FROM page p JOIN cases c ON c.id = p.case_id"
+                                  " ORDER BY p.due_date = '', p.due_date, p.case_id, p.task",
                         v);
     if (!s) {
         rc = SX_EINTERNAL;
