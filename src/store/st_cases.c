@@ -439,8 +439,8 @@ static void add_labels(json_t *o)
 /* Added only with a keyword: without it the filters read nothing but the cases_list index. */
 #define KEYWORD_WHERE                                                                             \
     " AND (" LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31")            \
-    " OR " LIKE_CONTAINS("c.content", "?31") " OR EXISTS (SELECT 1 FROM case_petitioners kp"      \
-    " WHERE kp.case_id = c.id AND " LIKE_CONTAINS("kp.name", "?31") "))"
+    " OR " LIKE_CONTAINS("c.content", "?31") " OR c.id IN (SELECT kp.case_id FROM case_petitioners kp" \
+    " WHERE " LIKE_CONTAINS("kp.name", "?31") "))"
 
 static const char *nz(const char *s) { return s && *s ? s : NULL; }
 

@@ -87,6 +87,12 @@ def test_sealed_at_rest_and_backup_keeps_key(fresh_server, tmp_path):
             data = open(srv.db + suffix, "rb").read()
             assert idn.encode() not in data and phone.encode() not in data
             assert b"12340077" not in data
+    # found by the petitioner's name, the case number and words of the title, not by another county
+    no = clerk.get(f"/api/v1/cases/{cid}").json()["case_no"]
+    for kw in ("测试人", no, "加密"):
+        found = clerk.get("/api/v1/cases", params={"keyword": kw}).json()
+        assert [c["id"] for c in found["items"]] == [cid] and found["total"] == 1, kw
+    assert srv.client("clerk_xiyang").get("/api/v1/cases", params={"keyword": "测试人"}).json()["total"] == 0
     # masked in the detail, full in the audited view
     d = clerk.get(f"/api/v1/cases/{cid}").json()
     assert d["petitioners"][0]["phone_masked"] == "139****0077"
