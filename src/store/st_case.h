@@ -171,10 +171,6 @@ int st_case_attachment(struct db *db, const struct case_viewer *v, int64_t case_
  * the user's tasks. */
 int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, const char *state, int64_t limit,
                  int64_t offset, json_t **items, int64_t *total, json_t **counts);
-/* Rows for export (masked), at most cap; SX_ETOOLARGE when more match. */
-int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
-                   json_t **items);
-
 /* -- more of st_case_extra.c (added with it) -- */
 /* Calls fn(item, arg) for every export row (a list item of st_case_list, masked) matching f and
  * pg's sort and keyword, in pages; SX_ETOOLARGE (nothing written) when more than cap match.

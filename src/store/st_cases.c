@@ -562,21 +562,6 @@ done:
     return rc;
 }
 
-int st_case_export(struct db *db, const struct case_viewer *v, const struct case_filter *f, int64_t cap,
-                   json_t **items)
-{
-    *items = NULL;
-    struct paging pg = {1, cap + 1, NULL, 1, NULL};
-    int rc = list_query(db, v, f, &pg, cap + 1, 0, 1, "c.received_at", items);
-    if (rc) return rc;
-    if ((int64_t)json_array_size(*items) > cap) {
-        json_decref(*items);
-        *items = NULL;
-        return SX_ETOOLARGE;
-    }
-    return SX_OK;
-}
-
 /* ---------------------------------------------------------------- detail */
 
 static const char *const need_names[] = {"reason", "forward_to", "unit_id", "handler_id", "deadline",
