@@ -17,15 +17,6 @@ static const struct jv_field holiday_put_spec[] = {
     {"version", "版本号", JV_INT, 0, 1, INT64_MAX},
 };
 
-/* 1 when s is a real date written exactly YYYY-MM-DD. */
-static int canonical_day(const char *s, cal_day *day)
-{
-    char back[11];
-    if (!s || strlen(s) != 10 || day_parse(s, 10, day)) return 0;
-    day_format(*day, back);
-    return !strcmp(back, s);
-}
-
 /* kind and name of the body, checked against day (the calendar.c rules). */
 static int read_in(struct req *r, cal_day day, struct holiday_in *in)
 {
@@ -68,7 +59,7 @@ static int create(struct req *r)
     if (rc) return rc;
     const char *day = jv_str(r->json, "day", "");
     cal_day d;
-    if (!canonical_day(day, &d)) return req_fail(r, SX_EVALIDATION, "day", "日期无效，应为YYYY-MM-DD格式的有效日期");
+    if (!day_parse_exact(day, &d)) return req_fail(r, SX_EVALIDATION, "day", "日期无效，应为YYYY-MM-DD格式的有效日期");
     struct holiday_in in;
     if ((rc = read_in(r, d, &in))) return rc;
     struct audit_ctx a;
@@ -81,7 +72,7 @@ static int create(struct req *r)
 /* The {day} path parameter; 404 when it is not a real YYYY-MM-DD date. */
 static int param_day(struct req *r, cal_day *d)
 {
-    if (!canonical_day(r->params[0], d)) return req_fail(r, SX_ENOTFOUND, NULL, "工作日历中没有该日期");
+    if (!day_parse_exact(r->params[0], d)) return req_fail(r, SX_ENOTFOUND, NULL, "工作日历中没有该日期");
     return SX_OK;
 }
 
@@ -124,7 +115,7 @@ static int preview(struct req *r)
         return req_fail(r, SX_EBADQUERY, "step",
                         "环节无效，应为 accept_decision、notice、unit_notice、objection、close、review_request、"
                         "review_answer、recheck_request 或 recheck_answer");
-    if (!canonical_day(start_text, &start))
+    if (!day_parse_exact(start_text, &start))
         return req_fail(r, SX_EBADQUERY, "start", "起算日期无效，应为YYYY-MM-DD格式的有效日期");
     struct calendar *cal = malloc(sizeof *cal);
     if (!cal) return req_fail(r, SX_EINTERNAL, NULL, NULL);

@@ -39,15 +39,6 @@ struct plan_ctx {
     } u;
 };
 
-/* 1 when s is a real date written exactly YYYY-MM-DD. */
-static int canonical_day(const char *s, cal_day *day)
-{
-    char back[11];
-    if (!s || strlen(s) != 10 || day_parse(s, 10, day)) return 0;
-    day_format(*day, back);
-    return !strcmp(back, s);
-}
-
 static int32_t ymd_of(cal_day d)
 {
     struct ymd x = day_to_ymd(d);
@@ -108,7 +99,7 @@ static int read_leader(struct req *r, struct plan_ctx *c, int i, json_t *o)
         json_array_foreach(un, k, x)
         {
             cal_day d;
-            if (!canonical_day(json_string_value(x), &d))
+            if (!day_parse_exact(json_string_value(x), &d))
                 return bad(r, "leaders", "第%lld位领导的不可用日期无效，应为YYYY-MM-DD格式的有效日期", i + 1);
             c->unavailable[i][l->n_unavailable++] = ymd_of(d);
         }
@@ -234,7 +225,7 @@ static int read_visits(struct req *r, struct plan_ctx *c, json_t *plan)
                                 arena_printf(&r->arena, "第%d条接访安排含有不支持的字段“%s”", n, key));
         }
         cal_day d;
-        if (!canonical_day(json_string_value(json_object_get(o, "date")), &d))
+        if (!day_parse_exact(json_string_value(json_object_get(o, "date")), &d))
             return bad(r, "plan", "第%lld条接访安排的日期无效，应为YYYY-MM-DD格式的有效日期", n);
         json_t *cid = json_object_get(o, "county_id"), *lid = json_object_get(o, "leader_id");
         if (!json_is_integer(cid) || json_integer_value(cid) < 1 || !json_is_integer(lid) ||
@@ -268,9 +259,9 @@ static int read_input(struct req *r, struct plan_ctx *c, json_t *body, int with_
     json_decref(plain);
     if (rc) return req_fail(r, rc, e.field, arena_strdup(&r->arena, e.msg));
 
-    if (!canonical_day(jv_str(body, "period_start", ""), &c->start))
+    if (!day_parse_exact(jv_str(body, "period_start", ""), &c->start))
         return req_fail(r, SX_EVALIDATION, "period_start", "开始日期无效，应为YYYY-MM-DD格式的有效日期");
-    if (!canonical_day(jv_str(body, "period_end", ""), &c->end))
+    if (!day_parse_exact(jv_str(body, "period_end", ""), &c->end))
         return req_fail(r, SX_EVALIDATION, "period_end", "结束日期无效，应为YYYY-MM-DD格式的有效日期");
     if (c->end < c->start) return req_fail(r, SX_EVALIDATION, "period_end", "结束日期不能早于开始日期");
     if (c->end - c->start + 1 > ROT_MAX_DATES)
@@ -458,7 +449,7 @@ static int read_plan_visits(struct req *r, json_t *visits, json_t *input, json_t
         }
         const char *date = json_string_value(json_object_get(o, "date"));
         cal_day d;
-        if (!canonical_day(date, &d)) {
+        if (!day_parse_exact(date, &d)) {
             rc = bad(r, "visits", "第%lld条接访安排的日期无效，应为YYYY-MM-DD格式的有效日期", n);
             goto fail;
         }
@@ -629,9 +620,9 @@ static int read_plan_body(struct req *r, int64_t plan_id, struct reception_plan_
     in->period_start = jv_str(r->json, "period_start", "");
     in->period_end = jv_str(r->json, "period_end", "");
     cal_day a, b;
-    if (!canonical_day(in->period_start, &a))
+    if (!day_parse_exact(in->period_start, &a))
         return req_fail(r, SX_EVALIDATION, "period_start", "开始日期无效，应为YYYY-MM-DD格式的有效日期");
-    if (!canonical_day(in->period_end, &b))
+    if (!day_parse_exact(in->period_end, &b))
         return req_fail(r, SX_EVALIDATION, "period_end", "结束日期无效，应为YYYY-MM-DD格式的有效日期");
     in->input = json_object_get(r->json, "input");
     if ((rc = check_plan(r, plan_id, in->input, json_object_get(r->json, "visits"), in->period_start,
@@ -759,7 +750,7 @@ static int query_day(struct req *r, const char *name, const char **out)
     cal_day d;
     *out = NULL;
     if (!v || !*v) return SX_OK;
-    if (!canonical_day(v, &d))
+    if (!day_parse_exact(v, &d))
         return req_fail(r, SX_EBADQUERY, name, "日期无效，应为YYYY-MM-DD格式的有效日期");
     *out = v;
     return SX_OK;

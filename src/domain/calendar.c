@@ -417,3 +417,11 @@ int calendar_parse(struct calendar *cal, const char *text, size_t len, char *err
         }
     return SX_OK;
 }
+
+int day_parse_exact(const char *s, cal_day *out)
+{
+    char back[11];
+    if (!s || strlen(s) != 10 || day_parse(s, 10, out)) return 0;
+    day_format(*out, back);
+    return !strcmp(back, s);
+}

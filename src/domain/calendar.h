@@ -44,6 +44,8 @@ int day_weekday(cal_day day);
 /* Parses "YYYY-MM-DD" (also "YYYY-M-D" and "YYYY/M/D") of exactly len bytes.
  * 0 (SX_OK) or SX_EVALIDATION for anything else, including impossible dates (2025-02-30). */
 int day_parse(const char *s, size_t len, cal_day *out);
+/* 1 when s is a real date written exactly "YYYY-MM-DD" (the day into *out), else 0. */
+int day_parse_exact(const char *s, cal_day *out);
 /* "YYYY-MM-DD" into buf (at least 11 bytes). */
 void day_format(cal_day day, char buf[11]);
 

@@ -305,7 +305,12 @@ static int names_find(const struct code_label *t, int n, const char *code)
 #define NAMES(prefix, type, table, count)                                                                       \
     const char *prefix##_code(type v) { return (unsigned)v < (count) ? table[v].code : NULL; }                  \
     const char *prefix##_label(type v) { return (unsigned)v < (count) ? table[v].label : NULL; }                \
-    int prefix##_from_code(const char *code) { return names_find(table, (count), code); }
+    int prefix##_from_code(const char *code) { return names_find(table, (count), code); }                      \
+    const char *prefix##_label_of(const char *code)                                                             \
+    {                                                                                                           \
+        int i = names_find(table, (count), code);                                                               \
+        return i < 0 || !table[i].label ? "" : table[i].label;                                                  \
+    }
 
 NAMES(case_status, enum case_status, status_names, CS__COUNT)
 NAMES(case_kind, enum case_kind, kind_names, CK__COUNT)

@@ -159,7 +159,14 @@ int case_kind_restricted(enum case_kind k);
 int case_kind_needs_outcome(enum case_kind k);
 
 /* Codes and labels. *_code/_label return NULL for an out-of-range value; *_from_code returns
- * -1 for an unknown or NULL code. */
+ * -1 for an unknown or NULL code; *_label_of gives the label of a code, "" for an unknown,
+ * empty or NULL one (outcome and satisfaction: also for "not given"). */
+const char *case_status_label_of(const char *code);
+const char *case_kind_label_of(const char *code);
+const char *case_channel_label_of(const char *code);
+const char *case_outcome_label_of(const char *code);
+const char *case_satisfaction_label_of(const char *code);
+const char *case_ext_label_of(const char *code);
 const char *case_status_code(enum case_status s);
 const char *case_status_label(enum case_status s);
 int case_status_from_code(const char *code);

@@ -167,3 +167,17 @@ const char *deadline_state_label(enum deadline_state st)
     }
     return "";
 }
+
+const char *deadline_state_label_of(const char *code)
+{
+    for (int st = DL_NORMAL; code && st <= DL_OVERDUE; st++)
+        if (!strcmp(code, deadline_state_code((enum deadline_state)st)))
+            return deadline_state_label((enum deadline_state)st);
+    return "";
+}
+
+const char *deadline_due_label_of(const char *code)
+{
+    enum deadline_step step;
+    return code && *code && !deadline_step_from_code(code, &step) ? deadline_due_label(step) : "";
+}

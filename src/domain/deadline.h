@@ -50,6 +50,8 @@ const char *deadline_step_label(enum deadline_step step);
 /* The step's deadline as a case shows it: 受理期限, 告知期限, 承办告知期限, 异议期限, 办结期限,
  * 复查申请期限, 复查答复期限, 复核申请期限, 复核答复期限 ("" out of range). */
 const char *deadline_due_label(enum deadline_step step);
+/* deadline_due_label of a step code; "" for "", NULL or an unknown code. */
+const char *deadline_due_label_of(const char *code);
 /* 0 and the step for a code, SX_EVALIDATION for an unknown one. */
 int deadline_step_from_code(const char *code, enum deadline_step *step);
 
@@ -76,4 +78,6 @@ enum deadline_state deadline_state(cal_day due, cal_day today, int warn_days);
 /* "normal" / "due_soon" / "overdue" and 正常 / 临期 / 逾期. */
 const char *deadline_state_code(enum deadline_state st);
 const char *deadline_state_label(enum deadline_state st);
+/* The label of a state code ("normal", "due_soon", "overdue"); "" for "", NULL or unknown. */
+const char *deadline_state_label_of(const char *code);
 #endif

@@ -36,6 +36,14 @@ int st_case_viewer(struct db *db, const struct scope *sc, int64_t user_id, int64
 /* Today (deployment zone) for deadline states and windows; the ASan test build lets API tests
  * move it with SIXIA_TEST_TODAY=YYYY-MM-DD (never read by the release build). */
 cal_day st_case_today(void);
+/* The deadline state of a case row c as SQL, given the parameters holding today and today plus
+ * the warning days ("YYYY-MM-DD", bound with st_case_bind_today). */
+#define CASE_DUE_STATE(today, warn)                                                                            \
+    "CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < " today " THEN 'overdue' WHEN c.due_date <= " warn    \
+    " THEN 'due_soon' ELSE 'normal' END"
+struct case_settings;
+/* Binds today at idx and today + warn days at idx + 1 for CASE_DUE_STATE. */
+void st_case_bind_today(struct db_stmt *s, int idx, const struct case_settings *set);
 /* store_prepare_scoped + the viewer parameters ?11..?14. */
 struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct case_viewer *v);
 

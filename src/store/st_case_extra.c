@@ -18,12 +18,6 @@
 #define MATCH_MIN_CHARS 4 /* fewer significant characters: too little to compare */
 #define MATCH_MAX_PET 100
 
-static const char *status_label(const char *code)
-{
-    const char *l = case_status_label(case_status_from_code(code));
-    return l ? l : "";
-}
-
 /* JSON array text of strings for json_each(?) (malloc'd, NULL on failure). */
 static char *str_array_text(char (*v)[PII_HASH_BUF], int n)
 {
@@ -272,7 +266,7 @@ int st_case_match(struct db *db, const struct case_viewer *v, const struct case_
         json_array_append_new(
             items, json_pack("{s:I,s:O,s:O,s:O,s:s,s:O,s:O,s:i,s:o}", "id", (json_int_t)m->id, "case_no",
                              json_object_get(m->row, "case_no"), "title", json_object_get(m->row, "title"), "status",
-                             json_object_get(m->row, "status"), "status_label", status_label(st), "received_at",
+                             json_object_get(m->row, "status"), "status_label", case_status_label_of(st), "received_at",
                              json_object_get(m->row, "received_at"), "region_name",
                              json_object_get(m->row, "region_name"), "score", score_of(m), "reasons", reasons));
     }
@@ -442,9 +436,7 @@ static int has(const struct case_viewer *v, int p) { return (v->perms & perm_bit
 /* The task keys: the handling unit's tasks (签收, 答复) only for its people or the handler. Each
  * key carries its deadline state against ?23 (today) and ?24 (today + warn days). Only columns
  * of the cases_todo index are read, so counting all of a user's tasks never touches the wide rows. */
-#define TODO_STATE                                                                                              \
-    " CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?23 THEN 'overdue' WHEN c.due_date <= ?24"            \
-    " THEN 'due_soon' ELSE 'normal' END AS deadline_state"
+#define TODO_STATE " " CASE_DUE_STATE("?23", "?24") " AS deadline_state"
 #define TODO_KEYS                                                                                               \
     "WITH todo AS (SELECT t.task, c.id AS case_id, c.due_date," TODO_STATE " FROM cases c"                      \
     " JOIN (SELECT 'accept' AS task, 'registered' AS st, ?15 AS ok, 0 AS own"                                   \
@@ -468,12 +460,7 @@ static void todo_bind(struct db_stmt *s, const struct case_viewer *v, const stru
     db_bind_int(s, 19, has(v, P_CASE_CALLBACK));
     db_bind_int(s, 20, has(v, P_CASE_CLOSE));
     db_bind_int(s, 21, has(v, P_CASE_EXTEND_APPROVE));
-    char t[11], w[11];
-    cal_day d = st_case_today();
-    day_format(d, t);
-    day_format(d + (cs->dl.warn_days > 0 ? cs->dl.warn_days : 0), w);
-    db_bind_text(s, 23, t);
-    db_bind_text(s, 24, w);
+    st_case_bind_today(s, 23, cs);
 }
 
 int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, const char *state, int64_t limit,
@@ -545,18 +532,11 @@ int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, c
         const char *tk = json_string_value(json_object_get(it, "task"));
         const char *step = json_string_value(json_object_get(it, "due_step"));
         const char *dstate = json_string_value(json_object_get(it, "deadline_state"));
-        const char *kl = case_kind_label(case_kind_from_code(kind));
-        enum deadline_step ds;
-        const char *stepl = step && !deadline_step_from_code(step, &ds) ? deadline_due_label(ds) : "";
-        const char *dlabel = !dstate || !*dstate              ? ""
-                             : !strcmp(dstate, "overdue")     ? deadline_state_label(DL_OVERDUE)
-                             : !strcmp(dstate, "due_soon")    ? deadline_state_label(DL_DUE_SOON)
-                                                              : deadline_state_label(DL_NORMAL);
-        json_object_set_new(it, "kind_label", json_string(kl ? kl : ""));
-        json_object_set_new(it, "status_label", json_string(status_label(st)));
+        json_object_set_new(it, "kind_label", json_string(case_kind_label_of(kind)));
+        json_object_set_new(it, "status_label", json_string(case_status_label_of(st)));
         json_object_set_new(it, "task_label", json_string(task_label(tk)));
-        json_object_set_new(it, "due_step_label", json_string(stepl));
-        json_object_set_new(it, "deadline_state_label", json_string(dlabel));
+        json_object_set_new(it, "due_step_label", json_string(deadline_due_label_of(step)));
+        json_object_set_new(it, "deadline_state_label", json_string(deadline_state_label_of(dstate)));
         json_object_del(it, "due_step");
     }
     *items = rows;

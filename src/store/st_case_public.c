@@ -115,12 +115,6 @@ static int effective_case(struct db *db, int64_t id, int64_t *eff)
     return SX_OK;
 }
 
-static const char *label_of_status(const char *code)
-{
-    const char *l = case_status_label((enum case_status)case_status_from_code(code));
-    return l ? l : "";
-}
-
 /* Statuses after which the petitioner may rate the reply. */
 static int status_after_reply(const char *code)
 {
@@ -264,7 +258,7 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
         step_label = deadline_step_label(step);
     int outcome = case_outcome_from_code(db_col_text(s, 4));
     json_object_set_new(o, "status", json_string(status));
-    json_object_set_new(o, "status_label", json_string(label_of_status(status)));
+    json_object_set_new(o, "status_label", json_string(case_status_label_of(status)));
     json_object_set_new(o, "reply_text", json_string(db_col_text(s, 3)));
     json_object_set_new(o, "outcome_label",
                         json_string(outcome > 0 ? case_outcome_label((enum case_outcome)outcome) : ""));

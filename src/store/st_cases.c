@@ -341,63 +341,20 @@ static void set_label(json_t *o, const char *key, const char *label_key, const c
     json_object_set_new(o, label_key, json_string(label(json_string_value(json_object_get(o, key)))));
 }
 
-static const char *status_label_s(const char *c)
-{
-    int x = case_status_from_code(c);
-    return x < 0 ? "" : case_status_label((enum case_status)x);
-}
-static const char *kind_label_s(const char *c)
-{
-    int x = case_kind_from_code(c);
-    return x < 0 ? "" : case_kind_label((enum case_kind)x);
-}
-static const char *channel_label_s(const char *c)
-{
-    int x = case_channel_from_code(c);
-    return x < 0 ? "" : case_channel_label((enum case_channel)x);
-}
-static const char *ext_label_s(const char *c)
-{
-    int x = case_ext_from_code(c);
-    return x < 0 ? "" : case_ext_label((enum case_ext)x);
-}
-static const char *outcome_label_s(const char *c)
-{
-    int x = case_outcome_from_code(c);
-    return x <= 0 ? "" : case_outcome_label((enum case_outcome)x);
-}
-static const char *satisfaction_label_s(const char *c)
-{
-    int x = case_satisfaction_from_code(c);
-    return x <= 0 ? "" : case_satisfaction_label((enum case_satisfaction)x);
-}
-static const char *step_label_s(const char *c)
-{
-    enum deadline_step st;
-    return c && *c && !deadline_step_from_code(c, &st) ? deadline_due_label(st) : "";
-}
-static const char *state_label_s(const char *c)
-{
-    if (!c || !*c) return "";
-    if (!strcmp(c, "overdue")) return deadline_state_label(DL_OVERDUE);
-    if (!strcmp(c, "due_soon")) return deadline_state_label(DL_DUE_SOON);
-    return deadline_state_label(DL_NORMAL);
-}
-
 /* Adds the *_label members of a list item or detail. */
 static void add_labels(json_t *o)
 {
-    set_label(o, "status", "status_label", status_label_s);
-    set_label(o, "kind", "kind_label", kind_label_s);
-    set_label(o, "channel", "channel_label", channel_label_s);
+    set_label(o, "status", "status_label", case_status_label_of);
+    set_label(o, "kind", "kind_label", case_kind_label_of);
+    set_label(o, "channel", "channel_label", case_channel_label_of);
     set_label(o, "urgency", "urgency_label", urgency_label);
-    set_label(o, "ext", "ext_label", ext_label_s);
-    set_label(o, "due_step", "due_step_label", step_label_s);
-    set_label(o, "deadline_state", "deadline_state_label", state_label_s);
-    if (json_object_get(o, "outcome")) set_label(o, "outcome", "outcome_label", outcome_label_s);
-    if (json_object_get(o, "satisfaction")) set_label(o, "satisfaction", "satisfaction_label", satisfaction_label_s);
+    set_label(o, "ext", "ext_label", case_ext_label_of);
+    set_label(o, "due_step", "due_step_label", deadline_due_label_of);
+    set_label(o, "deadline_state", "deadline_state_label", deadline_state_label_of);
+    if (json_object_get(o, "outcome")) set_label(o, "outcome", "outcome_label", case_outcome_label_of);
+    if (json_object_get(o, "satisfaction")) set_label(o, "satisfaction", "satisfaction_label", case_satisfaction_label_of);
     if (json_object_get(o, "public_rating"))
-        set_label(o, "public_rating", "public_rating_label", satisfaction_label_s);
+        set_label(o, "public_rating", "public_rating_label", case_satisfaction_label_of);
 }
 
 /* ---------------------------------------------------------------- list */
@@ -409,8 +366,7 @@ static void add_labels(json_t *o)
     " AS category_label, c.region_id, r.name AS region_name, c.county_id, IFNULL(co.name, '') AS county_name," \
     " c.urgency, c.head_count, c.status, c.received_at, c.unit_id, u.name AS unit_name, c.handling_unit_id,"     \
     " hu.name AS handling_unit_name, c.handler_id, hx.display_name AS handler_name, c.due_step, c.due_date,"       \
-    " CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?15 THEN 'overdue' WHEN c.due_date <= ?16"            \
-    " THEN 'due_soon' ELSE 'normal' END AS deadline_state,"                                                   \
+    " " CASE_DUE_STATE("?15", "?16") " AS deadline_state,"                                                   \
     " CASE WHEN c.supervised THEN 1 ELSE 0 END AS supervised__b, lx.display_name AS leader_in_charge_name,"   \
     " CASE WHEN c.first_time THEN 1 ELSE 0 END AS first_time__b, c.duplicate_of, c.review_level, c.ext,"     \
     " c.reception_day_id, c.version, c.updated_at,"                                                            \
@@ -434,8 +390,7 @@ static void add_labels(json_t *o)
     " AND (?25 = 0 OR c.reception_day_id = ?25)"                                                  \
     " AND (?26 < 0 OR c.supervised = ?26) AND (?27 < 0 OR c.first_time = ?27)"                    \
     " AND (?28 IS NULL OR c.received_at >= ?28) AND (?29 IS NULL OR c.received_at < ?29)"         \
-    " AND (?30 IS NULL OR (CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < ?15 THEN 'overdue'" \
-    " WHEN c.due_date <= ?16 THEN 'due_soon' ELSE 'normal' END) = ?30)"
+    " AND (?30 IS NULL OR (" CASE_DUE_STATE("?15", "?16") ") = ?30)"
 /* Added only with a keyword: without it the filters read nothing but the cases_list index. */
 #define KEYWORD_WHERE                                                                             \
     " AND (" LIKE_CONTAINS("c.case_no", "?31") " OR " LIKE_CONTAINS("c.title", "?31")            \
@@ -461,14 +416,14 @@ static void day_bound(const char *day, int next, char out[32])
     time_iso(t, out);
 }
 
-static void bind_today(struct db_stmt *s, const struct case_settings *set)
+void st_case_bind_today(struct db_stmt *s, int idx, const struct case_settings *set)
 {
     char t[11], w[11];
     cal_day d = st_case_today();
     fmt_day(d, t);
     fmt_day(d + (set->dl.warn_days > 0 ? set->dl.warn_days : 0), w);
-    db_bind_text(s, 15, t);
-    db_bind_text(s, 16, w);
+    db_bind_text(s, idx, t);
+    db_bind_text(s, idx + 1, w);
 }
 
 static void bind_filter(struct db_stmt *s, const struct case_filter *f, const char *kw, char from[32], char to[32])
@@ -524,7 +479,7 @@ static int list_query(struct db *db, const struct case_viewer *v, const struct c
     struct db_stmt *s = st_case_prepare(db, sql, v);
     if (!s) return SX_EINTERNAL;
     char from[32], to[32];
-    bind_today(s, &set);
+    st_case_bind_today(s, 15, &set);
     bind_filter(s, f, pg ? pg->keyword : NULL, from, to);
     db_bind_int(s, 32, limit);
     db_bind_int(s, 33, offset);
@@ -553,7 +508,7 @@ int st_case_list(struct db *db, const struct case_viewer *v, const struct case_f
         goto done;
     }
     char from[32], to[32];
-    bind_today(s, &set);
+    st_case_bind_today(s, 15, &set);
     bind_filter(s, f, pg->keyword, from, to);
     if ((rc = db_int(s, total))) goto done;
     rc = list_query(db, v, f, pg, pg->page_size, (pg->page - 1) * pg->page_size, desc, order, items);
@@ -726,7 +681,7 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
         rc = SX_EINTERNAL;
         goto done;
     }
-    bind_today(s, &set);
+    st_case_bind_today(s, 15, &set);
     db_bind_int(s, 17, id);
     if ((rc = db_one_json(s, &o))) goto done;
     if (!o) {
@@ -772,8 +727,8 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
                             : !strcmp(ac, "query_code") ? "重新发放查询码"
                                                        : ac;
         json_object_set_new(e, "action_label", json_string(label));
-        set_label(e, "from_status", "from_status_label", status_label_s);
-        set_label(e, "to_status", "to_status_label", status_label_s);
+        set_label(e, "from_status", "from_status_label", case_status_label_of);
+        set_label(e, "to_status", "to_status_label", case_status_label_of);
     }
     json_object_set_new(o, "timeline", a);
     s = db_prepare(db, "SELECT ca.id, ca.name, ca.mime, ca.size, ca.sha256, IFNULL(uu.display_name, '群众')"
@@ -800,7 +755,7 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
     if ((rc = db_all_json(s, &a))) goto done;
     json_array_foreach(a, i, e)
     {
-        set_label(e, "status", "status_label", status_label_s);
+        set_label(e, "status", "status_label", case_status_label_of);
         set_label(e, "kind", "kind_label", link_label);
     }
     json_object_set_new(o, "links", a);
@@ -932,7 +887,9 @@ static int add_link(struct db *db, int64_t a_id, int64_t b_id, const char *kind,
 }
 
 /* Recomputes and stores the next deadline of case id (after its row changed). */
-static int store_due(struct db *db, const struct case_viewer *v, int64_t id)
+/* Stores the next deadline of case id from its current row. set and cal: the caller's, or NULL
+ * to load them. */
+static int store_due(struct db *db, int64_t id, const struct case_settings *set, const struct calendar *cal)
 {
     struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id = ?");
     if (!s) return SX_EINTERNAL;
@@ -942,13 +899,15 @@ static int store_due(struct db *db, const struct case_viewer *v, int64_t id)
     if (rc == DB_ROW) read_row(s, &row);
     db_reset(s);
     if (rc != DB_ROW) return rc == DB_DONE ? SX_ENOTFOUND : rc;
-    (void)v;
-    struct case_settings set;
-    if ((rc = st_case_settings_get(db, &set))) return rc;
-    struct calendar *cal = calendar_new(db);
-    if (!cal) return SX_EINTERNAL;
-    struct due d = next_due(&set, cal, &row);
-    free(cal);
+    struct case_settings own_set;
+    struct calendar *own_cal = NULL;
+    if (!set) {
+        if ((rc = st_case_settings_get(db, &own_set))) return rc;
+        set = &own_set;
+    }
+    if (!cal && !(cal = own_cal = calendar_new(db))) return SX_EINTERNAL;
+    struct due d = next_due(set, cal, &row);
+    free(own_cal);
     char day[11];
     fmt_day(d.day, day);
     s = db_prepare(db, "UPDATE cases SET due_step = ?, due_date = ? WHERE id = ?");
@@ -1270,7 +1229,7 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
     if (!rc) rc = st_audit_append(db, a, "case.create", "case", idt, 1, dt);
     free(dt);
     if (rc) goto fail;
-    if ((rc = store_due(db, v, cid))) goto fail;
+    if ((rc = store_due(db, cid, NULL, NULL))) goto fail;
     if ((rc = db_commit(db))) return rc;
     *id = cid;
     return SX_OK;
@@ -1337,7 +1296,7 @@ static int open_review_case(struct db *db, const struct audit_ctx *a, const stru
     char d[96];
     snprintf(d, sizeof d, "{\"review_level\":%d,\"parent_case_id\":%lld}", level, (long long)orig->id);
     if ((rc = add_event(db, a, nid, "register", "", "registered", reason, d, 1, NULL))) return rc;
-    if ((rc = store_due(db, NULL, nid))) return rc;
+    if ((rc = store_due(db, nid, NULL, NULL))) return rc;
     *new_id = nid;
     return SX_OK;
 }
@@ -1650,7 +1609,7 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
         if (rc == SX_EVALIDATION) *why = "附件不存在、不属于本事项或已关联到其他记录";
         goto fail;
     }
-    if ((rc = store_due(db, v, id))) goto fail;
+    if ((rc = store_due(db, id, &set, cal))) goto fail;
     char idt[24], action[48];
     snprintf(idt, sizeof idt, "%lld", (long long)id);
     snprintf(action, sizeof action, "case.%s", case_action_code(x->action));
