@@ -341,9 +341,27 @@ static void set_label(json_t *o, const char *key, const char *label_key, const c
     json_object_set_new(o, label_key, json_string(label(json_string_value(json_object_get(o, key)))));
 }
 
-/* Adds the *_label members of a list item or detail. */
+/* For every "<x>_at" time of a case object, "<x>_day": the day in the deployment zone (China
+ * time) that deadlines count from, so no client converts a UTC time itself ("" when unset). */
+static void add_days(json_t *o)
+{
+    static const char *const at[] = {"received", "accepted", "assigned", "signed", "replied", "called_back",
+                                     "closed"};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        char key[32], dkey[32], d[11];
+        snprintf(key, sizeof key, "%s_at", at[i]);
+        json_t *v = json_object_get(o, key);
+        if (!v) continue;
+        snprintf(dkey, sizeof dkey, "%s_day", at[i]);
+        fmt_day(local_day(json_string_value(v)), d);
+        json_object_set_new(o, dkey, json_string(d));
+    }
+}
+
+/* Adds the *_label and *_day members of a list item or detail. */
 static void add_labels(json_t *o)
 {
+    add_days(o);
     set_label(o, "status", "status_label", case_status_label_of);
     set_label(o, "kind", "kind_label", case_kind_label_of);
     set_label(o, "channel", "channel_label", case_channel_label_of);

@@ -243,7 +243,7 @@ def test_extension_request_approve(w):
     drive(w, cid, "signed", assign_deadline=far)
     det = get(w.handler, cid)
     close0 = dt.date.fromisoformat(deadline_of(det, "close")["due_date"])
-    accepted = dt.date.fromisoformat(det["accepted_at"][:10])
+    accepted = dt.date.fromisoformat(det["accepted_day"])
     assert close0 == preview(w.admin, "close", accepted) == cal.calendar_days(accepted, 60)
     assert det["due_step"] == "close" and det["due_date"] == str(close0)
     assert det["ext"] == "none" and det["ext_label"] == "未申请"

@@ -135,7 +135,7 @@ def test_recheck_window(w, server, chain):
     rev = review_links(act(w.clerk, orig, "review_request", reason="不服"))[0]["case_id"]
     det = drive(w, rev, "closed", kind="appeal")
     win = deadline_of(det, "recheck_request")
-    assert d(win["due_date"]) == preview(w.admin, "recheck_request", d(det["replied_at"][:10]))
+    assert d(win["due_date"]) == preview(w.admin, "recheck_request", d(det["replied_day"]))
     assert "recheck_request" in codes(det["allowed_actions"])
     import datetime as dt
     old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=45)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -180,14 +180,28 @@ def test_filters(auditor, activity):
 
 
 def test_date_filters(auditor, activity):
-    total = audit(auditor)["total"]
-    today = datetime.datetime.now(TZ).date()
+    """A bare date is a whole day in China time. The records' own days are used, not today's:
+    a run that crosses midnight writes records on two days."""
+    everything = audit(auditor)
+    total = everything["total"]
+    assert total <= 200, total
+
+    def china_day(ts):
+        return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).astimezone(TZ).date()
+
+    by_day = {}
+    for i in everything["items"]:
+        by_day.setdefault(china_day(i["ts"]), set()).add(i["id"])
+    first, last = min(by_day), max(by_day)
     day = datetime.timedelta(days=1)
-    assert audit(auditor, **{"from": str(today), "to": str(today)})["total"] == total
-    assert audit(auditor, **{"from": str(today)})["total"] == total
-    assert audit(auditor, **{"from": str(today + day)})["total"] == 0
-    assert audit(auditor, to=str(today - day))["total"] == 0
-    assert audit(auditor, to=str(today))["total"] == total
+    for dd, ids in by_day.items():
+        got = audit(auditor, **{"from": str(dd), "to": str(dd)})
+        assert {i["id"] for i in got["items"]} == ids, dd
+    assert audit(auditor, **{"from": str(first), "to": str(last)})["total"] == total
+    assert audit(auditor, **{"from": str(first)})["total"] == total
+    assert audit(auditor, **{"from": str(last + day)})["total"] == 0
+    assert audit(auditor, to=str(first - day))["total"] == 0
+    assert audit(auditor, to=str(last))["total"] == total
     assert audit(auditor, **{"from": "2000-01-01T00:00:00Z", "to": "2999-01-01T00:00:00Z"})["total"] == total
     # exact instants cut between records
     items = audit(auditor)["items"]

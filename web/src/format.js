@@ -27,6 +27,25 @@ export function fmtTime(v) {
   return formatter(auth.timezone).format(d)
 }
 
+// Today in the deployment time zone (China time by default) as "YYYY-MM-DD": the day the
+// server counts deadlines from, whatever zone the browser is in.
+export function todayDay() {
+  return formatter(auth.timezone).format(new Date()).slice(0, 10)
+}
+
+// "YYYY-MM-DD" plus n days (calendar arithmetic, no time zone involved).
+export function addDays(day, n) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '')
+  if (!m) return ''
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3] + n)).toISOString().slice(0, 10)
+}
+
+// The calendar day a date picker shows for a Date (its local y-m-d) as "YYYY-MM-DD".
+export function pickerDay(d) {
+  const p = (n) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
 // Date picker value (local Date) -> UTC ISO string without milliseconds.
 export function toIso(d) {
   if (!d) return ''
