@@ -16,6 +16,7 @@
 
 static const struct jv_field match_spec[] = {
     {"region_id", "问题属地", JV_INT, 0, 1, INT32_MAX},
+    {"category", "事项分类", JV_STR, 0, 0, 32},
     {"title", "标题", JV_STR, 0, 0, 100},
     {"content", "内容", JV_TEXT, 0, 0, 5000},
     {"exclude_id", "排除的事项", JV_INT, 0, 1, INT64_MAX},
@@ -78,6 +79,7 @@ static int match(struct req *r)
     if ((rc = match_petitioners(r, json_object_get(r->json, "petitioners"), ids, &ni, phones, &np))) return rc;
     struct case_match_in in = {
         .region_id = jv_int(r->json, "region_id", 0),
+        .category = jv_str(r->json, "category", ""),
         .title = jv_str(r->json, "title", ""),
         .content = jv_str(r->json, "content", ""),
         .id_numbers = ids,
@@ -418,12 +420,14 @@ static int settings_put(struct req *r)
         {"max_extension_days", "最长延期天数", JV_INT, 0, 1, 90},
         {"warn_days", "临期提醒天数", JV_INT, 0, 0, 30},
         {"repeat_window_days", "重复件查找范围（天）", JV_INT, 0, 1, 3650},
-        {"similarity_percent", "内容相似度阈值", JV_INT, 0, 30, 100},
+        {"similarity_percent", "重复件提示阈值", JV_INT, 0, 30, 100},
+        {"extension_approval", "延期审批人", JV_STR, 0, 1, 20},
         {"version", "版本号", JV_INT, 0, 0, INT64_MAX}, /* 0: never saved (the defaults) */
     };
     if (!json_is_object(r->json)) return req_fail(r, SX_EBADJSON, NULL, "请求内容必须是 JSON 对象");
     json_t *plain = json_copy(r->json);
     json_object_del(plain, "steps");
+    json_object_del(plain, "extension_approval_label"); /* echoed back by forms: read-only */
     struct verr e;
     int rc = jv_check(plain, spec, NELEM(spec), &e);
     json_decref(plain);
@@ -439,6 +443,14 @@ static int settings_put(struct req *r)
     s.dl.warn_days = (int)jv_int(r->json, "warn_days", s.dl.warn_days);
     s.repeat_window_days = (int)jv_int(r->json, "repeat_window_days", s.repeat_window_days);
     s.similarity_percent = (int)jv_int(r->json, "similarity_percent", s.similarity_percent);
+    const char *ea = jv_str(r->json, "extension_approval", NULL);
+    if (ea) {
+        int m = case_ext_approval_from_code(ea);
+        if (m < 0)
+            return req_fail(r, SX_EVALIDATION, "extension_approval",
+                            "延期审批人应为 unit_or_above（承办单位或其上级单位的领导）、unit_only 或 any");
+        s.ext_approval = (enum case_ext_approval)m;
+    }
     const char *why = NULL;
     if (deadline_settings_check(&s.dl, &why)) return req_fail(r, SX_EVALIDATION, "steps", why);
     struct audit_ctx a;

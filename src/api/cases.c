@@ -119,6 +119,7 @@ static const struct jv_field case_spec[] = {
     {"accused_user_id", "被检举控告人", JV_INT, 0, 1, INT32_MAX},
     {"reception_day_id", "接访日", JV_INT, 0, 1, INT32_MAX},
     {"duplicate_of", "重复件所属事项", JV_INT, 0, 1, INT32_MAX},
+    {"new_matter", "确认为新事项", JV_BOOL, 0, 0, 0},
     {"related_case_ids", "关联事项", JV_INT_ARRAY, 0, 0, CASE_MAX_RELATED},
 };
 
@@ -286,6 +287,9 @@ static int create(struct req *r)
     in.accused_user_id = jv_int(r->json, "accused_user_id", 0);
     in.reception_day_id = jv_int(r->json, "reception_day_id", 0);
     in.duplicate_of = jv_int(r->json, "duplicate_of", 0);
+    in.new_matter = jv_bool(r->json, "new_matter", 0);
+    if (in.duplicate_of && in.new_matter)
+        return req_fail(r, SX_EVALIDATION, "new_matter", "已关联为重复件的事项不能同时确认为新事项");
     in.source = r->who.token_id ? "api" : "console";
     struct case_petitioner_in pets[CASE_MAX_PETITIONERS];
     int npet = 0;
@@ -385,6 +389,8 @@ static const struct jv_field act_spec[] = {
     {"note", "备注", JV_TEXT, 0, 0, 2000},
     {"reason", "理由", JV_TEXT, 0, 0, 2000},
     {"forward_to", "接收机关", JV_STR, 0, 0, 100},
+    {"forward_unit_id", "接收机关", JV_INT, 0, 1, INT32_MAX},
+    {"kind", "事项性质", JV_STR, 0, 0, 20},
     {"unit_id", "承办单位", JV_INT, 0, 1, INT32_MAX},
     {"handler_id", "承办人", JV_INT, 0, 1, INT32_MAX},
     {"deadline", "办理期限", JV_STR, 0, 0, 10},
@@ -406,7 +412,9 @@ static const char *field_of_why(enum case_action a, const char *why)
     unsigned needs = case_action_table[a].needs;
     if (!why) return NULL;
     if (strstr(why, "理由") || strstr(why, "督办意见")) return "reason";
+    if (strstr(why, "从单位中选择接收机关")) return "forward_unit_id";
     if (strstr(why, "接收机关")) return "forward_to";
+    if (strstr(why, "事项性质")) return "kind";
     if (strstr(why, "承办单位")) return "unit_id";
     if (strstr(why, "承办人")) return "handler_id";
     if (strstr(why, "期限")) return "deadline";
@@ -434,6 +442,13 @@ static int act(struct req *r)
     x.action = (enum case_action)ai;
     in.reason = jv_str(r->json, "reason", NULL);
     in.forward_to = jv_str(r->json, "forward_to", NULL);
+    in.forward_unit_id = jv_int(r->json, "forward_unit_id", 0);
+    const char *kind = jv_str(r->json, "kind", NULL);
+    if (kind && *kind) {
+        int k = case_kind_from_code(kind);
+        if (k < 0) return req_fail(r, SX_EVALIDATION, "kind", "事项性质无效，应为 suggestion、report、appeal 或 legal");
+        in.new_kind = k;
+    }
     in.unit_id = jv_int(r->json, "unit_id", 0);
     in.handler_id = jv_int(r->json, "handler_id", 0);
     in.deadline = jv_str(r->json, "deadline", NULL);
@@ -473,7 +488,10 @@ static int act(struct req *r)
     json_t *e;
     json_array_foreach(ids, i, e) att[x.n_attachments++] = json_integer_value(e);
     x.attachment_ids = att;
-    x.expected_version = jv_int(r->json, "version", 0);
+    /* Every workflow action names the version it was decided on, like every other update
+     * (If-Match or "version"): 428 without it. */
+    int from_header;
+    if ((rc = req_expected_version(r, &x.expected_version, &from_header))) return rc;
     struct case_viewer v;
     if ((rc = case_viewer_of(r, &v))) return rc;
     struct audit_ctx a;
@@ -486,7 +504,8 @@ static int act(struct req *r)
         return req_fail(r, rc, NULL, why);
     }
     json_decref(allowed);
-    if (rc == SX_EVERSION) return req_fail(r, rc, "version", "该事项已被他人更新，请刷新后重试");
+    if (rc == SX_EVERSION)
+        return from_header ? req_version_mismatch(r, 1) : req_fail(r, rc, "version", "该事项已被他人更新，请刷新后重试");
     if (rc == SX_EVALIDATION) return req_fail(r, rc, field ? field : field_of_why(x.action, why), why);
     if (rc == SX_EFORBIDDEN) return req_fail(r, rc, NULL, why);
     if (rc) return api_rc(r, rc);
@@ -542,8 +561,20 @@ static int handlers(struct req *r)
     return reply_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
+static int organs(struct req *r)
+{
+    const char *t = req_query(r, "org_type");
+    if (t && !case_org_type_valid(t))
+        return req_fail(r, SX_EBADQUERY, "org_type", "org_type 只能是 politics_law 或 discipline");
+    json_t *items;
+    int rc = st_case_organs(req_db(r), t, &items);
+    if (rc) return api_rc(r, rc);
+    return reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 const struct route case_routes[] = {
     {M_GET, "/api/v1/cases/handlers", P_CASE_ASSIGN, handlers, 0, "可交办的承办单位和承办人"},
+    {M_GET, "/api/v1/cases/organs", P_CASE_ASSIGN, organs, 0, "政法机关和纪检监察机关（转送、交办对象）"},
     {M_GET, "/api/v1/cases", P_CASE_READ, list, 0, "信访事项列表"},
     {M_POST, "/api/v1/cases", P_CASE_INTAKE, create, 0, "登记信访事项"},
     {M_GET, "/api/v1/cases/{id}", P_CASE_READ, get, 0, "信访事项详情"},

@@ -147,7 +147,41 @@ static int preview(struct req *r)
     return reply_json(r, 200, o);
 }
 
+/* Whether the holiday calendar covers this year and the next, as the administrator's home page and
+ * every deadline warning need it. From 1 November (China time) the next year's arrangement is
+ * due: the State Council publishes it in the last weeks of the year. */
+static int coverage(struct req *r)
+{
+    struct calendar *cal = malloc(sizeof *cal);
+    if (!cal) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    int rc = st_calendar_load(req_db(r), cal);
+    if (rc) {
+        free(cal);
+        return api_rc(r, rc);
+    }
+    cal_day today = st_case_today();
+    struct ymd t = day_to_ymd(today);
+    int years[64], n = calendar_years(cal, years, 64);
+    int cur = calendar_covers(cal, t.y), next = calendar_covers(cal, t.y + 1);
+    free(cal);
+    json_t *ys = json_array();
+    for (int i = 0; i < n && i < 64; i++) json_array_append_new(ys, json_integer(years[i]));
+    char day[11];
+    day_format(today, day);
+    int ask = t.m >= 11 && !next;
+    const char *msg = !cur ? arena_printf(&r->arena, "工作日历缺少%d年的节假日安排，本年度的期限仅按周末推算，请尽快录入", t.y)
+                      : ask ? arena_printf(&r->arena,
+                                           "请录入%d年的节假日安排（国务院办公厅关于%d年部分节假日安排的通知）："
+                                           "年底前受理的事项，期限已落入%d年",
+                                           t.y + 1, t.y + 1, t.y + 1)
+                            : NULL;
+    return reply_json(r, 200, json_pack("{s:o,s:s,s:i,s:b,s:i,s:b,s:b,s:s?}", "years", ys, "today", day,
+                                        "current_year", t.y, "current_covered", cur, "next_year", t.y + 1,
+                                        "next_covered", next, "ask_next_year", ask || !cur, "message", msg));
+}
+
 const struct route holiday_routes[] = {
+    {M_GET, "/api/v1/holidays/coverage", P_AUTHENTICATED, coverage, 0, "工作日历年度覆盖情况"},
     {M_GET, "/api/v1/holidays", P_DICT_READ, list, 0, "工作日历（节假日与调休上班日）"},
     {M_POST, "/api/v1/holidays", P_DICT_WRITE, create, 0, "新增节假日或调休上班日"},
     {M_PUT, "/api/v1/holidays/{day}", P_DICT_WRITE, update, 0, "修改节假日或调休上班日"},

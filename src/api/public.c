@@ -95,18 +95,6 @@ static int submit(struct req *r)
     if (rc) return rc;
     char now[32];
     time_iso_now(now);
-    if (*jv_str(r->json, "website", "")) {
-        if (!submit_allowed(r)) return req_fail(r, SX_ERATE, NULL, SUBMIT_LIMITED);
-        /* A bot filled the hidden field: the same answer as a success, nothing stored. */
-        char code[QUERY_CODE_BUF];
-        query_code_generate(code);
-        char year[5];
-        memcpy(year, now, 4);
-        year[4] = 0;
-        const char *case_no = arena_printf(&r->arena, "XF-%s-%05u", year, 1 + randombytes_uniform(99999));
-        return receipt(r, case_no, code, now);
-    }
-
     struct case_in in = {0};
     in.channel = "online";
     in.source = "public";
@@ -154,6 +142,17 @@ static int submit(struct req *r)
     in.pet = &pet;
     in.n_pet = 1;
     if (!submit_allowed(r)) return req_fail(r, SX_ERATE, NULL, SUBMIT_LIMITED);
+    /* A bot filled the hidden field. Checked only now, after everything else: a filled honeypot
+     * with a bad field gets the same 422 as without it, and a valid one the same answer as a
+     * success — a number next in this year's sequence — while nothing is stored. */
+    if (*jv_str(r->json, "website", "")) {
+        char code[QUERY_CODE_BUF], case_no[40];
+        query_code_generate(code);
+        if ((rc = st_public_plausible_case_no(db, case_no, sizeof case_no))) return api_rc(r, rc);
+        rc = receipt(r, case_no, code, now);
+        sodium_memzero(code, sizeof code);
+        return rc;
+    }
 
     struct audit_ctx a;
     req_audit_ctx(r, &a);

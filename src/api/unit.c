@@ -6,6 +6,7 @@ static const struct jv_field unit_spec[] = {
     {"code", "单位代码", JV_STR, 0, 0, 20},
     {"name", "单位名称", JV_STR, 1, 1, 60},
     {"kind", "单位类型", JV_STR, 1, 1, 20},
+    {"org_type", "机构类别", JV_STR, 0, 0, 20},
     {"parent_id", "上级单位", JV_INT, 0, 1, INT32_MAX},
     {"region_id", "所属区划", JV_INT, 1, 1, INT32_MAX},
     {"sort", "排序", JV_INT, 0, 0, 99999},
@@ -29,6 +30,10 @@ static int read_in(struct req *r, struct unit_in *in)
     if (in->code && !*in->code) in->code = NULL;
     in->name = jv_str(r->json, "name", "");
     in->kind = jv_str(r->json, "kind", "");
+    in->org_type = jv_str(r->json, "org_type", "");
+    if (!case_org_type_valid(in->org_type))
+        return req_fail(r, SX_EVALIDATION, "org_type",
+                        "机构类别只能为空、politics_law（政法机关）或 discipline（纪检监察机关）");
     in->parent_id = jv_int(r->json, "parent_id", 0);
     in->region_id = jv_int(r->json, "region_id", 0);
     in->sort = jv_int(r->json, "sort", 0);
@@ -70,12 +75,15 @@ static int list(struct req *r)
         return reply_json(r, 200, json_pack("{s:o}", "items", tree_build(items)));
     }
     struct paging pg;
-    struct unit_filter f = {-1, 0, NULL};
+    struct unit_filter f = {-1, 0, NULL, NULL};
     if ((rc = req_paging(r, &pg)) || (rc = req_query_int(r, "parent_id", -1, 0, INT32_MAX, &f.parent_id)) ||
         (rc = req_query_int(r, "region_id", 0, 1, INT32_MAX, &f.region_id)))
         return rc;
     f.kind = req_query(r, "kind");
     if (f.kind && !*f.kind) f.kind = NULL;
+    f.org_type = req_query(r, "org_type");
+    if (f.org_type && !case_org_type_valid(f.org_type))
+        return req_fail(r, SX_EBADQUERY, "org_type", "org_type 只能是 politics_law 或 discipline");
     if (f.kind && !kind_ok(f.kind))
         return req_fail(r, SX_EBADQUERY, "kind", "单位类型必须是 government、department、office 或 township");
     int64_t total;

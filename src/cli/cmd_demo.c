@@ -96,6 +96,15 @@ static int unit(struct gen *g, const char *code, const char *name, const char *k
     return rc;
 }
 
+/* A unit that is an organ 涉法涉诉 or 检举控告 cases are routed to. */
+static int organ(struct gen *g, const char *code, const char *name, const char *org_type, int64_t parent,
+                 int64_t region_id)
+{
+    int64_t id;
+    int rc = unit(g, code, name, "department", parent, region_id, &id);
+    return rc ? rc : st_load_unit_org_type(g->db, id, org_type);
+}
+
 static int gen_tree(struct gen *g)
 {
     int rc;
@@ -111,6 +120,12 @@ static int gen_tree(struct gen *g)
             if ((rc = unit(g, code, depts[d].offices[o], "office", g->dept_unit[d], g->root_region, &oid))) return rc;
         }
     }
+    /* 政法机关 and 纪检监察机关 (涉法涉诉 is forwarded to the former, 检举控告 routed to the latter). */
+    if ((rc = organ(g, "Z35990001", "宁川地区中级人民法院", CASE_ORG_POLITICS_LAW, g->root_unit, g->root_region)) ||
+        (rc = organ(g, "Z35990002", "宁川地区人民检察院", CASE_ORG_POLITICS_LAW, g->root_unit, g->root_region)) ||
+        (rc = organ(g, "Z35990003", "宁川地区公安局", CASE_ORG_POLITICS_LAW, g->root_unit, g->root_region)) ||
+        (rc = organ(g, "J35990001", "宁川地区纪委监委", CASE_ORG_DISCIPLINE, g->root_unit, g->root_region)))
+        return rc;
     int ti = 0, vi = 0;
     for (int c = 0; c < 9; c++) {
         char ccode[24];
@@ -125,6 +140,12 @@ static int gen_tree(struct gen *g)
         snprintf(name, sizeof name, "%s信访局", counties[c]);
         if ((rc = unit(g, code, name, "department", g->county_gov[c], g->county_region[c], &xf))) return rc;
         if ((rc = cadre(g, xf, "局长", 0, common_tags[c % NELEM(common_tags)], NULL))) return rc;
+        snprintf(code, sizeof code, "Z%s", ccode);
+        snprintf(name, sizeof name, "%s人民法院", counties[c]);
+        if ((rc = organ(g, code, name, CASE_ORG_POLITICS_LAW, g->county_gov[c], g->county_region[c]))) return rc;
+        snprintf(code, sizeof code, "J%s", ccode);
+        snprintf(name, sizeof name, "%s纪委监委", counties[c]);
+        if ((rc = organ(g, code, name, CASE_ORG_DISCIPLINE, g->county_gov[c], g->county_region[c]))) return rc;
         int nt = 3 + c % 2;
         for (int t = 0; t < nt; t++, ti++) {
             const char *tname = townships[(c * 3 + t) % NELEM(townships)];
@@ -291,6 +312,9 @@ static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor 
     const char *kind = matters[m].kind;
     if (stage != 9 && !strcmp(kind, "legal")) kind = "suggestion"; /* 涉法涉诉 can only be forwarded */
     if (stage == 9) kind = "legal";
+    /* 检举控告 is handled by 纪检监察 organs, which have no demo account: the demo's reports stay
+     * before assignment. */
+    if (stage >= 2 && stage != 7 && !strcmp(kind, "report")) kind = "suggestion";
     char name[32], idn[PERSON_ID_BUF], phone[16], ra[32];
     person_name(100 + i, name, sizeof name);
     demo_id(i, idn);
@@ -334,8 +358,8 @@ static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor 
         x.reason = "所反映问题已通过诉讼程序处理，不属于信访受理范围（演示）";
         return act(db, clerk, id, CA_DECLINE, x);
     }
-    if (stage == 9) {
-        x.forward_to = "县人民法院";
+    if (stage == 9) { /* 涉法涉诉 goes to a 政法 organ of the master data */
+        if ((rc = st_load_unit_by_code(db, "Z35990001", &x.forward_unit_id))) return rc;
         return act(db, clerk, id, CA_FORWARD, x);
     }
     if (stage >= 1 && (rc = act(db, clerk, id, CA_ACCEPT, x))) return rc;

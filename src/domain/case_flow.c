@@ -8,6 +8,8 @@
 #define NONTERMINAL                                                                                             \
     (B(CS_REGISTERED) | B(CS_ACCEPTED) | B(CS_ASSIGNED) | B(CS_SIGNED) | B(CS_IN_PROGRESS) | B(CS_REPLIED) |   \
      B(CS_CALLED_BACK))
+/* From the reply on: 复查/复核 may be requested (the 30 days run from the reply). */
+#define AFTER_REPLY (B(CS_REPLIED) | B(CS_CALLED_BACK) | B(CS_CLOSED))
 
 struct code_label {
     const char *code, *label;
@@ -86,14 +88,16 @@ const struct case_action_info case_action_table[CA__COUNT] = {
     [CA_SUPERVISE] = {"supervise", "督办", "case:supervise", NONTERMINAL, -1, CIN_REASON,
                       "已终结的事项不能督办"},
     [CA_TAKE_CHARGE] = {"take_charge", "包案", "case:supervise", NONTERMINAL, -1, 0, "已终结的事项不能包案"},
-    [CA_REVIEW_REQUEST] = {"review_request", "申请复查", "case:review", B(CS_CLOSED), -1, CIN_REASON,
-                           "只有已办结的事项可以申请复查"},
-    [CA_RECHECK_REQUEST] = {"recheck_request", "申请复核", "case:review", B(CS_CLOSED), -1, CIN_REASON,
-                            "只有已办结的事项可以申请复核"},
+    [CA_REVIEW_REQUEST] = {"review_request", "申请复查", "case:review", AFTER_REPLY, -1, CIN_REASON,
+                           "答复之后才能申请复查"},
+    [CA_RECHECK_REQUEST] = {"recheck_request", "申请复核", "case:review", AFTER_REPLY, -1, CIN_REASON,
+                            "复查答复之后才能申请复核"},
     [CA_ONSPOT] = {"onspot", "当场答复", "case:accept", B(CS_ACCEPTED), CS_REPLIED, CIN_REPLY | CIN_OUTCOME,
                    "只有已受理尚未交办的事项可以当场答复"},
     [CA_DOWN_VISIT] = {"down_visit", "下访", "case:supervise", NONTERMINAL, -1, CIN_CONTACT,
                        "已终结的事项不能记录下访"},
+    [CA_RECLASSIFY] = {"reclassify", "更正性质", "case:intake", NONTERMINAL, -1, CIN_KIND | CIN_REASON,
+                       "已终结的事项不能更正性质"},
 };
 
 /* Conditions beyond the status: kind and flags. 0 or SX_ECONFLICT with *why. */
@@ -105,8 +109,9 @@ static int flag_check(const struct case_state *cs, enum case_action a, const cha
             *why = "涉法涉诉事项应转送政法机关依法处理，信访部门不予受理";
             return SX_ECONFLICT;
         }
-        if (cs->matter_final) {
-            *why = "该事项已经复核，同一事实和理由不再受理";
+        if (cs->open_repeat) {
+            *why = "该事项与正在办理期限内的事项为同一事项，不再作为新事项受理（《信访工作条例》第十九条），"
+                   "请告知信访人原事项的办理进度";
             return SX_ECONFLICT;
         }
         break;
@@ -132,6 +137,18 @@ static int flag_check(const struct case_state *cs, enum case_action a, const cha
     case CA_TAKE_CHARGE:
         if (cs->leader_in_charge) {
             *why = "该事项已有领导包案";
+            return SX_ECONFLICT;
+        }
+        break;
+    case CA_ONSPOT:
+        if (cs->open_repeat) {
+            *why = "该事项与正在办理期限内的事项为同一事项，不能作为新事项答复";
+            return SX_ECONFLICT;
+        }
+        break;
+    case CA_RECLASSIFY:
+        if (cs->review_level) {
+            *why = "复查、复核事项的性质随原事项，不能单独更正";
             return SX_ECONFLICT;
         }
         break;
@@ -182,12 +199,25 @@ static int given(const char *s)
     return 0;
 }
 
+unsigned case_action_needs(const struct case_state *cs, enum case_action a)
+{
+    if ((unsigned)a >= CA__COUNT) return 0;
+    unsigned n = case_action_table[a].needs;
+    if (!case_kind_needs_outcome(cs->kind)) n &= ~CIN_OUTCOME;
+    /* A repeat of a matter in handling or closed by 复核 is declined for that very reason: the
+     * notice says so, no further reason is needed. Accepting a repeat of a final matter needs
+     * the new facts and reasons (2022 art. 36). */
+    if (a == CA_DECLINE && (cs->matter_final || cs->open_repeat)) n &= ~CIN_REASON;
+    if (a == CA_ACCEPT && cs->matter_final) n |= CIN_REASON;
+    return n;
+}
+
 static int input_check(const struct case_state *cs, enum case_action a, const struct case_action_input *in,
                        const char **why)
 {
     static const struct case_action_input none = CASE_INPUT_INIT;
     if (!in) in = &none;
-    unsigned n = case_action_table[a].needs;
+    unsigned n = case_action_needs(cs, a) | (case_action_table[a].needs & CIN_OUTCOME);
 #define FAIL(msg)                                                                                               \
     do {                                                                                                        \
         *why = (msg);                                                                                           \
@@ -195,15 +225,20 @@ static int input_check(const struct case_state *cs, enum case_action a, const st
     } while (0)
     if ((n & CIN_REASON) && !given(in->reason)) {
         switch (a) {
+        case CA_ACCEPT: FAIL("该事项已经复核终结，受理须说明新的事实和理由（《信访工作条例》第三十六条）");
         case CA_DECLINE: FAIL("不予受理须说明理由");
         case CA_RETURN: FAIL("退回须说明理由");
         case CA_EXTEND_REQUEST: FAIL("申请延期须说明理由");
         case CA_EXTEND_REJECT: FAIL("不批准延期须说明理由");
         case CA_SUPERVISE: FAIL("督办须填写督办意见");
+        case CA_RECLASSIFY: FAIL("更正性质须说明理由");
         default: FAIL("须说明理由");
         }
     }
-    if ((n & CIN_FORWARD_TO) && !given(in->forward_to)) FAIL("转送须指定接收机关");
+    if ((n & CIN_FORWARD_TO) && case_route_org_type(cs->kind, a) && in->forward_unit_id <= 0)
+        FAIL(cs->kind == CK_LEGAL ? "涉法涉诉事项须转送政法机关，请从单位中选择接收机关"
+                                  : "检举控告事项须转送纪检监察机关，请从单位中选择接收机关");
+    if ((n & CIN_FORWARD_TO) && !given(in->forward_to) && in->forward_unit_id <= 0) FAIL("转送须指定接收机关");
     if ((n & CIN_UNIT) && in->unit_id <= 0) FAIL("交办须指定承办单位");
     if ((n & CIN_HANDLER) && in->handler_id <= 0) FAIL("交办须指定承办人");
     if (n & CIN_DEADLINE) {
@@ -223,6 +258,13 @@ static int input_check(const struct case_state *cs, enum case_action a, const st
         if (in->resolved != 0 && in->resolved != 1) FAIL("回访须记录问题是否解决");
         if (in->satisfaction <= SAT_NONE || in->satisfaction >= SAT__COUNT)
             FAIL("回访须记录满意度：满意、基本满意或不满意");
+    }
+    if (n & CIN_KIND) {
+        if (in->new_kind < 0 || in->new_kind >= CK__COUNT) FAIL("须选择更正后的事项性质");
+        if ((enum case_kind)in->new_kind == cs->kind) FAIL("更正后的事项性质与原性质相同");
+        /* 涉法涉诉 is forwarded, never handled here: only before it is assigned (诉访分离). */
+        if (in->new_kind == CK_LEGAL && cs->status != CS_REGISTERED && cs->status != CS_ACCEPTED)
+            FAIL("已交办的事项不能直接更正为涉法涉诉，请先由承办单位退回");
     }
     if (n & CIN_EXT_DAYS) {
         int max = in->extend_max_days > 0 ? in->extend_max_days : CASE_EXTEND_MAX_DAYS_DEFAULT;
@@ -267,6 +309,7 @@ int case_flow_apply(struct case_state *cs, enum case_action a, const struct case
     case CA_TAKE_CHARGE: cs->leader_in_charge = 1; break;
     case CA_REVIEW_REQUEST:
     case CA_RECHECK_REQUEST: cs->review_requested = 1; break;
+    case CA_RECLASSIFY: cs->kind = (enum case_kind)in->new_kind; break;
     default: break;
     }
     return SX_OK;
@@ -290,6 +333,40 @@ int case_status_terminal(enum case_status s)
 }
 
 int case_kind_restricted(enum case_kind k) { return k == CK_REPORT; }
+
+const char *case_route_org_type(enum case_kind k, enum case_action a)
+{
+    if (k == CK_LEGAL && a == CA_FORWARD) return CASE_ORG_POLITICS_LAW;
+    if (k == CK_REPORT && (a == CA_ASSIGN || a == CA_FORWARD)) return CASE_ORG_DISCIPLINE;
+    return NULL;
+}
+
+const char *case_org_type_label(const char *code)
+{
+    if (code && !strcmp(code, CASE_ORG_POLITICS_LAW)) return "政法机关";
+    if (code && !strcmp(code, CASE_ORG_DISCIPLINE)) return "纪检监察机关";
+    return "";
+}
+
+int case_org_type_valid(const char *code)
+{
+    return code && (!*code || !strcmp(code, CASE_ORG_POLITICS_LAW) || !strcmp(code, CASE_ORG_DISCIPLINE));
+}
+
+static const struct code_label ext_approval_names[EXTA__COUNT] = {
+    [EXTA_UNIT_OR_ABOVE] = {"unit_or_above", "承办单位或其上级单位的领导"},
+    [EXTA_UNIT_ONLY] = {"unit_only", "仅承办单位的领导"},
+    [EXTA_ANY] = {"any", "任何有审批延期权限的人员"},
+};
+
+int case_ext_approver_ok(enum case_ext_approval m, const char *approver_path, const char *handling_path)
+{
+    if (m == EXTA_ANY) return 1;
+    if (!approver_path || !*approver_path || !handling_path || !*handling_path) return 0;
+    if (m == EXTA_UNIT_ONLY) return strcmp(approver_path, handling_path) == 0;
+    /* The materialised path of an ancestor is a prefix of its descendants' paths ("/1/" of "/1/4/"). */
+    return m == EXTA_UNIT_OR_ABOVE && strncmp(handling_path, approver_path, strlen(approver_path)) == 0;
+}
 int case_kind_needs_outcome(enum case_kind k) { return k == CK_APPEAL; }
 
 /* ---- codes and labels ---- */
@@ -318,6 +395,7 @@ NAMES(case_channel, enum case_channel, channel_names, CH__COUNT)
 NAMES(case_outcome, enum case_outcome, outcome_names, CO__COUNT)
 NAMES(case_satisfaction, enum case_satisfaction, satisfaction_names, SAT__COUNT)
 NAMES(case_ext, enum case_ext, ext_names, EXT__COUNT)
+NAMES(case_ext_approval, enum case_ext_approval, ext_approval_names, EXTA__COUNT)
 
 const char *case_action_code(enum case_action a) { return (unsigned)a < CA__COUNT ? case_action_table[a].code : NULL; }
 const char *case_action_label(enum case_action a)

@@ -7,8 +7,15 @@
  *             签收 → 办理中 (contact records) → 答复 → 回访 → 办结(终)
  *             (签收 may reply directly; 办理中 may record more contacts)
  * Sub-events that keep the state: 延期 request/approve/reject (from 签收/办理中, once per case),
- * 督办 and 包案 (any non-terminal state), 复查/复核 requests (after 办结; they open a linked new
- * review case — the request windows are the deadline module's job). */
+ * 督办 and 包案 (any non-terminal state), 更正性质 (correct the kind, any non-terminal state),
+ * 复查/复核 requests (from the reply on: 答复, 回访 or 办结 — the petitioner's 30 days run from
+ * the reply, so waiting for the call-back and closure must not eat them; they open a linked new
+ * review case — the request windows are the deadline module's job).
+ *
+ * Repeats: a case registered as the repeat of a matter still in handling (open_repeat, 2022 art.
+ * 19) cannot be accepted as a new case, only declined with the original's progress; a repeat of a
+ * matter closed by 复核 (matter_final, art. 36) is declined with the 不再受理 notice unless the
+ * clerk accepts it giving the new facts and reasons (accept then needs a reason). */
 #ifndef SX_CASE_FLOW_H
 #define SX_CASE_FLOW_H
 #include <stdint.h>
@@ -47,6 +54,7 @@ enum case_action {
     CA_RECHECK_REQUEST, /* 复核申请 */
     CA_ONSPOT,          /* 当场答复 (a reception-day leader answers at once: 受理 → 答复) */
     CA_DOWN_VISIT,      /* 下访 (a leader visits the petitioner; a timeline record) */
+    CA_RECLASSIFY,      /* 更正性质 (the clerk corrects the kind after intake, with a reason) */
     CA__COUNT
 };
 
@@ -91,12 +99,14 @@ struct case_state {
     int review_requested; /* a 复查/复核 case was already opened from this case */
     int leader_in_charge; /* 包案 taken */
     int matter_final;     /* the same matter already went through 复核: 不再受理 (2022 art. 36) */
+    int open_repeat;      /* a repeat of a matter still within its time limits (2022 art. 19) */
 };
 
 /* Inputs of an action; unused fields are ignored. NULL/0 = not given. */
 struct case_action_input {
     const char *reason;          /* 不予受理, 退回, 延期 request/reject, 督办 comment, 复查/复核 */
-    const char *forward_to;      /* 转送: the receiving body */
+    const char *forward_to;      /* 转送: the receiving body (free text) */
+    int64_t forward_unit_id;     /* 转送: the receiving body from the unit master data */
     int64_t unit_id;             /* 交办: handling unit */
     int64_t handler_id;          /* 交办: responsible person (user id) */
     const char *deadline;        /* 交办: "YYYY-MM-DD" */
@@ -108,8 +118,9 @@ struct case_action_input {
     enum case_satisfaction satisfaction; /* 回访 */
     int extend_days;             /* 延期 request: days asked for */
     int extend_max_days;         /* 延期 bound; 0 → CASE_EXTEND_MAX_DAYS_DEFAULT */
+    int new_kind;                /* 更正性质: the corrected kind (enum case_kind), -1 not given */
 };
-#define CASE_INPUT_INIT {.resolved = -1}
+#define CASE_INPUT_INIT {.resolved = -1, .new_kind = -1}
 
 /* Static description of an action (the table is the single source of the rules). */
 struct case_action_info {
@@ -132,6 +143,7 @@ enum {
     CIN_OUTCOME = 1u << 7, /* only for 申诉求决 */
     CIN_CALLBACK = 1u << 8,
     CIN_EXT_DAYS = 1u << 9,
+    CIN_KIND = 1u << 10,
 };
 extern const struct case_action_info case_action_table[CA__COUNT];
 
@@ -141,6 +153,10 @@ extern const struct case_action_info case_action_table[CA__COUNT];
  * action: SX_EVALIDATION. The state condition is checked before the inputs. */
 int case_flow_check(const struct case_state *cs, enum case_action a, const struct case_action_input *in,
                     const char **why);
+/* The CIN_* inputs action a needs on cs: the table's, adjusted for the case (a 申诉求决 reply
+ * needs an outcome, no other; accepting a repeat of a 复核-final matter needs a reason; declining
+ * a repeat of a matter in handling or closed by 复核 does not). */
+unsigned case_action_needs(const struct case_state *cs, enum case_action a);
 /* Status after action a (the same status for sub-events). Does not check; call check first. */
 enum case_status case_flow_next(const struct case_state *cs, enum case_action a);
 /* check, then update cs (status and flags: ext, review_requested, leader_in_charge).
@@ -155,6 +171,35 @@ int case_status_terminal(enum case_status s);
 
 /* 检举控告: the case carries the visibility restriction (content never shown to the accused). */
 int case_kind_restricted(enum case_kind k);
+
+/* Organ types of the unit master data that a kind must be routed to (units.org_type):
+ * 涉法涉诉 is 转送 to a 政法 organ (诉访分离, 2022 art. 22, 28); 检举控告 is 交办 or 转送 to a
+ * 纪检监察 organ (art. 30). */
+#define CASE_ORG_POLITICS_LAW "politics_law" /* 政法机关: 法院、检察院、公安、司法行政 */
+#define CASE_ORG_DISCIPLINE "discipline"     /* 纪检监察机关 */
+/* The org_type the receiving unit of action a (交办 or 转送) must have for kind k, or NULL when
+ * any unit will do. */
+const char *case_route_org_type(enum case_kind k, enum case_action a);
+/* Chinese name of an org type code ("" for none or unknown): 政法机关, 纪检监察机关. */
+const char *case_org_type_label(const char *code);
+/* 1 when code is "", CASE_ORG_POLITICS_LAW or CASE_ORG_DISCIPLINE. */
+int case_org_type_valid(const char *code);
+
+/* Who may approve an extension (延期) besides holding case:extend_approve (2022 art. 34: the
+ * head of the handling organ). */
+enum case_ext_approval {
+    EXTA_UNIT_OR_ABOVE, /* a leader of the handling unit or of a unit above it (default) */
+    EXTA_UNIT_ONLY,     /* only a leader of the handling unit itself */
+    EXTA_ANY,           /* any holder of the permission */
+    EXTA__COUNT
+};
+const char *case_ext_approval_code(enum case_ext_approval m); /* "unit_or_above", "unit_only", "any" */
+const char *case_ext_approval_label(enum case_ext_approval m);
+int case_ext_approval_from_code(const char *code); /* -1 for an unknown code */
+const char *case_ext_approval_label_of(const char *code);
+/* 1 when an approver whose unit has materialised path approver_path ("/1/4/") may approve an
+ * extension of a case handled by the unit with handling_path under mode m. */
+int case_ext_approver_ok(enum case_ext_approval m, const char *approver_path, const char *handling_path);
 /* 申诉求决: the reply needs an outcome. */
 int case_kind_needs_outcome(enum case_kind k);
 

@@ -15,6 +15,9 @@ static const struct {
     [DL_REVIEW_ANSWER] = {"review_answer", "复查答复", {30, 0}},
     [DL_RECHECK_REQUEST] = {"recheck_request", "申请复核", {30, 0}},
     [DL_RECHECK_ANSWER] = {"recheck_answer", "复核答复", {30, 0}},
+    [DL_FIRST_ASSIGN] = {"first_assign", "初信初访交办", {2, 1}},
+    [DL_FIRST_SUPERVISE] = {"first_supervise", "初信初访督办", {5, 1}},
+    [DL_FIRST_CALLBACK] = {"first_callback", "初信初访回访", {3, 1}},
 };
 
 void deadline_settings_default(struct deadline_settings *s)
@@ -72,7 +75,8 @@ const char *deadline_due_label(enum deadline_step step)
         [DL_UNIT_NOTICE] = "承办告知期限",     [DL_OBJECTION] = "异议期限",
         [DL_CLOSE] = "办结期限",               [DL_REVIEW_REQUEST] = "复查申请期限",
         [DL_REVIEW_ANSWER] = "复查答复期限",   [DL_RECHECK_REQUEST] = "复核申请期限",
-        [DL_RECHECK_ANSWER] = "复核答复期限",
+        [DL_RECHECK_ANSWER] = "复核答复期限",   [DL_FIRST_ASSIGN] = "初信初访交办时限",
+        [DL_FIRST_SUPERVISE] = "初信初访督办时限", [DL_FIRST_CALLBACK] = "初信初访回访时限",
     };
     return (unsigned)step < DL_STEP_COUNT ? due[step] : "";
 }

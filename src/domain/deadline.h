@@ -23,6 +23,11 @@ enum deadline_step {
     DL_REVIEW_ANSWER,   /* reviewer answers the 复查: 30 days, art. 35 */
     DL_RECHECK_REQUEST, /* petitioner may request 复核 after the 复查 answer: 30 days, art. 36 */
     DL_RECHECK_ANSWER,  /* 复核 answered: 30 days, art. 36 */
+    /* 三个第一 for 初信初访 (practice: assign, supervise and call back at once); targets shorter
+     * than the statutory limits, shown and counted only for first petitions. */
+    DL_FIRST_ASSIGN,    /* 交办 of a first petition, from the received day: 2 working days */
+    DL_FIRST_SUPERVISE, /* 督办 of a first petition, from the 交办 day: 5 working days */
+    DL_FIRST_CALLBACK,  /* 回访 of a first petition, from the reply: 3 working days */
     DL_STEP_COUNT
 };
 
@@ -44,7 +49,8 @@ void deadline_settings_default(struct deadline_settings *s);
 int deadline_settings_check(const struct deadline_settings *s, const char **why);
 
 /* Machine code ("accept_decision", "notice", "unit_notice", "objection", "close",
- * "review_request", "review_answer", "recheck_request", "recheck_answer") and Chinese label. */
+ * "review_request", "review_answer", "recheck_request", "recheck_answer", "first_assign",
+ * "first_supervise", "first_callback") and Chinese label. */
 const char *deadline_step_code(enum deadline_step step);
 const char *deadline_step_label(enum deadline_step step);
 /* The step's deadline as a case shows it: 受理期限, 告知期限, 承办告知期限, 异议期限, 办结期限,
@@ -64,7 +70,9 @@ int deadline_working_days(const struct calendar *cal, cal_day start, int days, c
 int deadline_for(const struct deadline_settings *s, enum deadline_step step, const struct calendar *cal,
                  cal_day start, cal_day *out);
 /* The closing deadline extended (延期) by extension_days calendar days counted from the current
- * due day (which is not counted), moved off a rest day like any calendar-day period.
+ * due day (which is not counted: the extension continues the period where it ended), moved off a
+ * rest day like any calendar-day period — also when due is an earlier limit such as the 交办
+ * deadline.
  * prior_extensions: how many extensions the case already had. SX_EVALIDATION with a Chinese
  * reason in why (may be NULL) when extension_days < 1 or > max_extension_days, or when
  * prior_extensions >= max_extensions. */

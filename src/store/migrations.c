@@ -299,14 +299,34 @@ static const char m003[] =
     " ('planner','reception:plan'),('planner','reception:read'),('planner','case:read'),"
     " ('sysadmin','case:settings')) p ON p.column1 = r.code WHERE r.builtin = 1;";
 
+/* Petitions held to the rules (issue 8): organ types of units (政法 and 纪检监察 organs that 涉法涉诉
+ * and 检举控告 are routed to), the organ a case was forwarded to, the reason of an extension
+ * request (told to the petitioner when approved), the 三个第一 target of a first petition at its
+ * stage (assign, supervise, call back at once). Open cases get their target on the next start
+ * (the deadlines are recomputed when the calendar or the settings change, and on every action). */
+static const char m004[] =
+    "ALTER TABLE units ADD COLUMN org_type TEXT NOT NULL DEFAULT ''"
+    " CHECK (org_type IN ('', 'politics_law', 'discipline'));"
+    "ALTER TABLE cases ADD COLUMN forward_unit_id INTEGER REFERENCES units(id);"
+    "ALTER TABLE cases ADD COLUMN ext_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE cases ADD COLUMN target_step TEXT NOT NULL DEFAULT '';" /* 三个第一 of 初信初访 */
+    "ALTER TABLE cases ADD COLUMN target_due TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX cases_duplicate ON cases(duplicate_of);"
+    "CREATE INDEX cases_target ON cases(target_step, target_due) WHERE target_due <> '';"
+    /* the reason of a pending or approved extension request, from its timeline event */
+    "UPDATE cases SET ext_reason = COALESCE((SELECT json_extract(e.data, '$.reason') FROM case_events e"
+    " WHERE e.case_id = cases.id AND e.action = 'extend_request' AND json_valid(e.data)"
+    " ORDER BY e.id DESC LIMIT 1), '') WHERE ext IN ('pending', 'approved');";
 
 static const struct {
     int version;
     const char *sql;
+    int (*after)(struct db *db); /* data the SQL cannot compute, in the same transaction (or NULL) */
 } migrations[] = {
-    {1, m001},
-    {2, m002},
-    {3, m003},
+    {1, m001, NULL},
+    {2, m002, NULL},
+    {3, m003, NULL},
+    {4, m004, st_case_recompute_due}, /* the 三个第一 targets of open first petitions */
 };
 
 int store_migrate(struct db *db, int *schema_version)
@@ -323,7 +343,7 @@ int store_migrate(struct db *db, int *schema_version)
         db_bind_int(s, 1, migrations[i].version);
         if ((rc = db_int(s, &have))) goto fail;
         if (!have) {
-            if ((rc = db_exec(db, migrations[i].sql))) {
+            if ((rc = db_exec(db, migrations[i].sql)) || (migrations[i].after && (rc = migrations[i].after(db)))) {
                 log_error("migration %d failed", migrations[i].version);
                 goto fail;
             }

@@ -38,9 +38,10 @@ int st_case_viewer(struct db *db, const struct scope *sc, int64_t user_id, int64
 cal_day st_case_today(void);
 /* The deadline state of a case row c as SQL, given the parameters holding today and today plus
  * the warning days ("YYYY-MM-DD", bound with st_case_bind_today). */
-#define CASE_DUE_STATE(today, warn)                                                                            \
-    "CASE WHEN c.due_date = '' THEN '' WHEN c.due_date < " today " THEN 'overdue' WHEN c.due_date <= " warn    \
+#define CASE_DUE_STATE_OF(col, today, warn)                                                                    \
+    "CASE WHEN " col " = '' THEN '' WHEN " col " < " today " THEN 'overdue' WHEN " col " <= " warn              \
     " THEN 'due_soon' ELSE 'normal' END"
+#define CASE_DUE_STATE(today, warn) CASE_DUE_STATE_OF("c.due_date", today, warn)
 struct case_settings;
 /* Binds today at idx and today + warn days at idx + 1 for CASE_DUE_STATE. */
 void st_case_bind_today(struct db_stmt *s, int idx, const struct case_settings *set);
@@ -51,7 +52,9 @@ struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct cas
 struct case_settings {
     struct deadline_settings dl;
     int repeat_window_days;  /* repeat detection looks this far back (default 365) */
-    int similarity_percent;  /* content similarity that counts as a match (default 60) */
+    int similarity_percent;  /* matter score from which a case is suggested as a repeat (default 60) */
+    enum case_ext_approval ext_approval; /* who approves an extension (default: the handling unit's
+                                          * leaders or above) */
     int64_t version;
 };
 void st_case_settings_default(struct case_settings *s);
@@ -63,7 +66,7 @@ int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct 
  * current settings and calendar (after either changes). */
 int st_case_recompute_due(struct db *db);
 /* The settings as JSON {steps:{code:{days,working,label}}, max_extension_days, warn_days,
- * repeat_window_days, similarity_percent, version}. */
+ * repeat_window_days, similarity_percent, extension_approval, extension_approval_label, version}. */
 json_t *st_case_settings_json(const struct case_settings *s);
 
 #define CASE_MAX_PETITIONERS 50
@@ -86,7 +89,8 @@ struct case_in {
     int64_t region_id, head_count;
     int64_t accused_unit_id, accused_user_id; /* 0: none */
     int64_t reception_day_id;                 /* 0: none */
-    int64_t duplicate_of;                     /* 0: none; else linked as 重复 */
+    int64_t duplicate_of;                     /* 0: found by repeat detection; else linked as 重复 */
+    int new_matter;                           /* 1: the clerk confirmed a new matter: no repeat link */
     const int64_t *related_ids;
     int n_related;
     const struct case_petitioner_in *pet;
@@ -95,11 +99,13 @@ struct case_in {
 };
 
 /* Registers a case: number XF-<year>-<seq>, a new query code (plain text written to
- * query_code, only its keyed hash stored), petitioners sealed and hashed, the 初信初访 flag
- * (no earlier case of any of its petitioners), the first deadline, a "register" timeline event
- * and the audit record, in one transaction. v NULL: a public submission (no scope checks on
- * region/unit). SX_EVALIDATION with *field for a region, unit, reception day, category,
- * duplicate_of or related id that does not exist or is outside the viewer's scope. */
+ * query_code, only its keyed hash stored), petitioners sealed and hashed, the repeat link and the
+ * 初信初访 flag from repeat detection (st_case_repeat_analyse with the same viewer, unless the
+ * clerk chose duplicate_of or new_matter), the first deadline, a "register" timeline event and the
+ * audit record, in one transaction. v NULL: a public submission (no scope checks on region/unit;
+ * repeat detection over every case but 检举控告). SX_EVALIDATION with *field for a region, unit,
+ * reception day, category, duplicate_of or related id that does not exist or is outside the
+ * viewer's scope. */
 int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, const struct case_in *in,
                    char query_code[QUERY_CODE_BUF], int64_t *id, const char **field);
 
@@ -144,13 +150,18 @@ int st_case_link(struct db *db, const struct audit_ctx *a, const struct case_vie
                  const char *note);
 
 /* Units that can handle cases (an active user holding case:sign or case:reply) with those users:
- * [{unit_id, unit_name, path, users:[{id, display_name, username}]}] — the 交办 targets. Not
- * scoped: a county dispatches to prefecture departments too. */
+ * [{unit_id, unit_name, path, org_type, users:[{id, display_name, username}]}] — the 交办 targets.
+ * Not scoped: a county dispatches to prefecture departments too. */
 int st_case_handlers(struct db *db, json_t **out);
+/* Units of the master data that are organs of a type (CASE_ORG_POLITICS_LAW, CASE_ORG_DISCIPLINE;
+ * NULL or "": either) — where 涉法涉诉 is forwarded and 检举控告 routed: [{id, name, path, org_type,
+ * org_type_label, region_name}]. Not scoped. */
+int st_case_organs(struct db *db, const char *org_type, json_t **out);
 
 /* ---- repeat detection, attachments, todo, export (st_case_extra.c) ---- */
 struct case_match_in {
     int64_t region_id; /* 0: unknown */
+    const char *category; /* "" or NULL: not given */
     const char *title, *content;
     const char *const *id_numbers; /* normalised */
     int n_ids;
@@ -158,10 +169,26 @@ struct case_match_in {
     int n_phones;
     int64_t exclude_id;
 };
-/* Earlier visible cases within the repeat window: same petitioner (id/phone hash), same
- * representative of a group petition, or similar content in the same county. JSON
- * {items:[{id,case_no,title,status,status_label,received_at,region_name,score,reasons:[..]}],
- *  first_time: bool (no petitioner match)} ordered by score. */
+/* What repeat detection found for an intake (st_case_repeat.c). */
+struct case_repeat {
+    int first_time;  /* 初信初访: no earlier case (visible to the viewer) of the same petitioner and matter */
+    int64_t link_id; /* the case the intake is a repeat of (same petitioner and matter), 0: none */
+    int link_final;  /* ... whose matter was closed by 复核: 不再受理 (2022 art. 36) */
+    int link_open;   /* ... still in handling: not accepted again (2022 art. 19) */
+};
+/* Repeat detection for an intake as viewer v sees the cases; *items (may be NULL) the ranked
+ * suggestions as st_case_match shows them. Opens no transaction (registration runs it inside its
+ * write transaction; other callers bracket it with a read). */
+int st_case_repeat_analyse(struct db *db, const struct case_viewer *v, const struct case_match_in *in,
+                           struct case_repeat *out, json_t **items);
+/* The viewer repeat detection uses for a citizen's own submission: every case but 检举控告
+ * (all is the scope it points to; both must outlive the viewer's use). */
+void st_case_public_viewer(struct case_viewer *v, struct scope *all);
+/* Earlier visible cases: the same petitioner (id/phone hash, or the representative of a group
+ * petition) within the repeat window or closed by 复核, and possible repeats of the same matter
+ * by anybody in the county. JSON {items:[{id,case_no,title,status,status_label,received_at,
+ * region_name,due_date,score,same_petitioner,same_matter,open,final_label,reasons:[..]}],
+ * first_time: bool, repeat_of: item|null, repeat_final, repeat_open} ordered by rank. */
 int st_case_match(struct db *db, const struct case_viewer *v, const struct case_match_in *in, json_t **out);
 #define CASE_MAX_ATTACHMENTS 20
 /* Stores bytes content-addressed (sha256) and adds the attachment to a visible case; audited.
@@ -186,6 +213,9 @@ int st_case_todo(struct db *db, const struct case_viewer *v, const char *task, c
 typedef int (*case_row_fn)(json_t *item, void *arg);
 int st_case_export_each(struct db *db, const struct case_viewer *v, const struct case_filter *f,
                         const struct paging *pg, int64_t cap, case_row_fn fn, void *arg, int64_t *count);
+/* Sets "due_warning" of every item from its "due_date": the holiday calendar's warning when a year
+ * from today to that day is not in the calendar (null otherwise). */
+int st_case_due_warnings(struct db *db, json_t *items);
 /* Largest 我的待办 page. */
 #define CASE_TODO_MAX 200
 

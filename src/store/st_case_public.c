@@ -4,8 +4,10 @@
  * names, no other petitioners, no internal events (督办, 延期, 联系, 签收, 退回 …). */
 #include "store.h"
 #include "../domain/calendar.h"
+#include "../domain/case_notice.h"
 #include "../util/err.h"
 #include "../util/timeu.h"
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,19 @@ int st_public_case_no(struct db *db, int64_t case_id, char *out, size_t n)
     return rc == DB_DONE ? SX_ENOTFOUND : rc;
 }
 
+int st_public_plausible_case_no(struct db *db, char *out, size_t n)
+{
+    int year = day_year(st_case_today());
+    struct db_stmt *s = db_prepare(db, "SELECT IFNULL((SELECT last FROM case_seq WHERE year = ?), 0)");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, year);
+    int64_t last = 0;
+    int rc = db_int(s, &last);
+    if (rc) return rc;
+    snprintf(out, n, "XF-%d-%05lld", year, (long long)(last + 1 + randombytes_uniform(2)));
+    return SX_OK;
+}
+
 /* ---- the case as its petitioner sees it ---- */
 
 /* The case whose query code hash and one of whose petitioners' last-four hash match. */
@@ -97,17 +112,22 @@ static int find_case(struct db *db, const char *code_hash, const char *last4_has
     return db_int(s, id);
 }
 
-/* A case recorded as 重复 of an earlier one shows the earlier case's progress: follows
- * duplicate_of (a few steps at most, so a bad chain cannot loop). */
+/* A case recorded as 重复 of an earlier one shows the earlier case's progress (合并办理) while it
+ * is not handled as a matter of its own: registered, or declined as the repeat of a matter in
+ * handling. One accepted anew (the earlier matter had ended), or declined because the matter was
+ * closed by 复核 (its 不再受理 notice is the petitioner's answer), shows its own steps. Follows
+ * duplicate_of a few steps at most, so a bad chain cannot loop. */
 static int effective_case(struct db *db, int64_t id, int64_t *eff)
 {
     *eff = id;
     for (int i = 0; i < 8; i++) {
-        struct db_stmt *s = db_prepare(db, "SELECT COALESCE(duplicate_of, 0) FROM cases WHERE id = ?");
+        struct db_stmt *s = db_prepare(db, "SELECT COALESCE(duplicate_of, 0) FROM cases WHERE id = ?"
+                                           " AND status IN ('registered', 'declined') AND matter_final = 0");
         if (!s) return SX_EINTERNAL;
         db_bind_int(s, 1, *eff);
         int64_t next = 0;
         int rc = db_int(s, &next);
+        if (rc == SX_ENOTFOUND) break; /* handled as a matter of its own */
         if (rc) return rc;
         if (next <= 0 || next == id) break;
         *eff = next;
@@ -119,6 +139,14 @@ static int effective_case(struct db *db, int64_t id, int64_t *eff)
 static int status_after_reply(const char *code)
 {
     return !strcmp(code, "replied") || !strcmp(code, "called_back") || !strcmp(code, "closed");
+}
+
+/* A malloc'd notice as a JSON string (NULL when out of memory). */
+static json_t *notice_json(char *t)
+{
+    json_t *j = t ? json_string(t) : NULL;
+    free(t);
+    return j;
 }
 
 /* A formatted text of any length as a JSON string (NULL when out of memory). */
@@ -149,10 +177,11 @@ static int add_events(struct db *db, int64_t id, unsigned what, const char *case
             " COALESCE(" EV_DATA("forward_to") ", c.forward_to, ''),"
             " COALESCE(" EV_DATA("reply_text") ", c.reply_text, ''),"
             " COALESCE(" EV_DATA("outcome") ", c.outcome, ''),"
-            " COALESCE(" EV_DATA("satisfaction") ", '')"
+            " COALESCE(" EV_DATA("satisfaction") ", ''),"
+            " COALESCE(" EV_DATA("notice") ", '')"
             " FROM case_events e JOIN cases c ON c.id = e.case_id"
             " WHERE e.case_id = ? AND e.action IN ('register','accept','decline','forward','assign','reply','onspot',"
-            "'callback','close','rate') ORDER BY e.at, e.id");
+            "'callback','close','rate','extend_approve') ORDER BY e.at, e.id");
     if (!s) return SX_EINTERNAL;
     db_bind_int(s, 1, id);
     int rc, prev_assign = 0;
@@ -174,12 +203,16 @@ static int add_events(struct db *db, int64_t id, unsigned what, const char *case
             char day[16] = "";
             time_t t;
             if (!time_parse_iso(at, &t)) time_local_date(t, day);
-            text = text_of("您反映的“%s”一事，已于%s依法受理。我们将在规定期限内办理并向您答复，"
-                           "您可凭查询码查询办理进度。", title, day);
+            text = notice_json(case_notice_accept(title, day));
         } else if (!strcmp(action, "decline")) {
+            /* The notice as written when it was declined (a repeat's says why), else composed. */
             label = "不予受理";
-            text = text_of("您反映的“%s”一事，经审查，依据《信访工作条例》第二十二条，决定不予受理。理由：%s。"
-                           "如对本决定有异议，可依法通过其他途径反映。", title, db_col_text(s, 2));
+            const char *kept = db_col_text(s, 7);
+            text = *kept ? json_string(kept) : notice_json(case_notice_decline(title, db_col_text(s, 2)));
+        } else if (!strcmp(action, "extend_approve")) {
+            /* 延期: the petitioner is told the new time limit and why (2022 art. 34). */
+            label = "延期办理";
+            text = json_string(db_col_text(s, 7));
         } else if (!strcmp(action, "forward")) {
             label = "转送";
             const char *to = db_col_text(s, 3);

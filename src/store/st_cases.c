@@ -3,6 +3,7 @@
  * Every statement that reads a case carries CASE_VISIBLE (st_case.h). */
 #include "store.h"
 #include "../domain/perm.h"
+#include "../domain/case_notice.h"
 #include "../domain/person_id.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -12,6 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static int one_int(struct db *db, const char *sql, int64_t a1, int64_t *out);
+static void add_due_warnings(json_t *items, const struct calendar *cal);
+static struct calendar *calendar_new(struct db *db);
 
 /* ---------------------------------------------------------------- viewer and predicate */
 
@@ -54,6 +59,7 @@ void st_case_settings_default(struct case_settings *s)
     deadline_settings_default(&s->dl);
     s->repeat_window_days = 365;
     s->similarity_percent = 60;
+    s->ext_approval = EXTA_UNIT_OR_ABOVE;
     s->version = 0;
 }
 
@@ -64,9 +70,11 @@ json_t *st_case_settings_json(const struct case_settings *s)
         json_object_set_new(steps, deadline_step_code((enum deadline_step)i),
                             json_pack("{s:i,s:b,s:s}", "days", s->dl.step[i].days, "working", s->dl.step[i].working,
                                       "label", deadline_step_label((enum deadline_step)i)));
-    return json_pack("{s:o,s:i,s:i,s:i,s:i,s:I}", "steps", steps, "max_extension_days", s->dl.max_extension_days,
-                     "warn_days", s->dl.warn_days, "repeat_window_days", s->repeat_window_days,
-                     "similarity_percent", s->similarity_percent, "version", (json_int_t)s->version);
+    return json_pack("{s:o,s:i,s:i,s:i,s:i,s:s,s:s,s:I}", "steps", steps, "max_extension_days",
+                     s->dl.max_extension_days, "warn_days", s->dl.warn_days, "repeat_window_days",
+                     s->repeat_window_days, "similarity_percent", s->similarity_percent, "extension_approval",
+                     case_ext_approval_code(s->ext_approval), "extension_approval_label",
+                     case_ext_approval_label(s->ext_approval), "version", (json_int_t)s->version);
 }
 
 int st_case_settings_get(struct db *db, struct case_settings *s)
@@ -92,6 +100,8 @@ int st_case_settings_get(struct db *db, struct case_settings *s)
     if (json_is_integer(x = json_object_get(j, "repeat_window_days"))) s->repeat_window_days = (int)json_integer_value(x);
     if (json_is_integer(x = json_object_get(j, "similarity_percent"))) s->similarity_percent = (int)json_integer_value(x);
     if (json_is_integer(x = json_object_get(j, "version"))) s->version = json_integer_value(x);
+    int ea = case_ext_approval_from_code(json_string_value(json_object_get(j, "extension_approval")));
+    if (ea >= 0) s->ext_approval = (enum case_ext_approval)ea;
     json_decref(j);
     const char *why;
     if (deadline_settings_check(&s->dl, &why)) {
@@ -171,10 +181,13 @@ static void fmt_day(cal_day d, char out[11])
 /* What actions and deadlines need to know about one case. */
 struct case_row {
     int64_t id, version, unit_id, handling_unit_id, handler_id, leader_in_charge, accused_unit_id,
-        accused_user_id, parent_case_id, extension_days, region_id, county_id;
+        accused_user_id, parent_case_id, extension_days, region_id, county_id, duplicate_of;
     struct case_state cs;
+    int first_time, supervised;
     char status[16], kind[16], title[512];
     char received_at[32], accepted_at[32], assigned_at[32], replied_at[32], assign_deadline[16];
+    char handling_path[200]; /* materialised path of the handling unit, "" when none */
+    char dup_status[16];     /* status of the case this one repeats, "" when none */
 };
 
 #define ROW_COLS                                                                                  \
@@ -183,7 +196,9 @@ struct case_row {
     " IFNULL(c.parent_case_id, 0), c.extension_days, c.status, c.kind, c.ext, c.review_level,"     \
     " c.review_requested, c.matter_final, c.received_at, IFNULL(c.accepted_at, ''),"               \
     " IFNULL(c.assigned_at, ''), IFNULL(c.replied_at, ''), IFNULL(c.assign_deadline, ''), c.title," \
-    " c.region_id, IFNULL(c.county_id, 0)"
+    " c.region_id, IFNULL(c.county_id, 0), IFNULL(c.duplicate_of, 0), c.first_time, c.supervised,"   \
+    " IFNULL((SELECT hp.path FROM units hp WHERE hp.id = c.handling_unit_id), ''),"                    \
+    " IFNULL((SELECT dc.status FROM cases dc WHERE dc.id = c.duplicate_of), '')"
 
 static void cpy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
@@ -219,6 +234,16 @@ static void read_row(struct db_stmt *s, struct case_row *r)
     cpy(r->title, sizeof r->title, db_col_text(s, 21));
     r->region_id = db_col_int(s, 22);
     r->county_id = db_col_int(s, 23);
+    r->duplicate_of = db_col_int(s, 24);
+    r->first_time = (int)db_col_int(s, 25);
+    r->supervised = (int)db_col_int(s, 26);
+    cpy(r->handling_path, sizeof r->handling_path, db_col_text(s, 27));
+    cpy(r->dup_status, sizeof r->dup_status, db_col_text(s, 28));
+    /* A repeat of a matter still in handling is not accepted again (2022 art. 19); once the
+     * original has ended it may be (and goes to the first handling unit, 首办负责制). */
+    int ds = case_status_from_code(r->dup_status);
+    r->cs.open_repeat = r->duplicate_of && ds >= 0 && !case_status_terminal((enum case_status)ds) &&
+                        !r->cs.matter_final;
 }
 
 /* A visible case's row; SX_ENOTFOUND when it does not exist or is not visible. */
@@ -256,13 +281,28 @@ static cal_day close_due(const struct case_settings *set, const struct calendar 
         if (!deadline_extend(&set->dl, cal, due, (int)r->extension_days, 0, &ext, NULL)) due = ext;
     }
     if (r->assign_deadline[0]) {
-        cal_day ad;
+        cal_day ad, ext;
         if (!day_parse(r->assign_deadline, strlen(r->assign_deadline), &ad)) {
-            if (r->cs.ext == EXT_APPROVED && r->extension_days > 0) ad += (cal_day)r->extension_days;
+            /* The 交办 deadline is extended like the statutory one: counted on from it and moved
+             * off a rest day (it used to be plain addition, ending on a Saturday). */
+            if (r->cs.ext == EXT_APPROVED && r->extension_days > 0 &&
+                !deadline_extend(&set->dl, cal, ad, (int)r->extension_days, 0, &ext, NULL))
+                ad = ext;
             if (ad < due) due = ad;
         }
     }
     return due;
+}
+
+/* A 三个第一 target of a first petition (初信初访): step from start; day 0 when not applicable. */
+static struct due first_target(const struct case_settings *set, const struct calendar *cal,
+                               const struct case_row *r, enum deadline_step step, const char *start_iso)
+{
+    struct due d = {step, 0};
+    if (!r->first_time || r->cs.review_level) return d;
+    cal_day start = local_day(start_iso);
+    if (!start || deadline_for(&set->dl, step, cal, start, &d.day)) d.day = 0;
+    return d;
 }
 
 /* The next running deadline of a case in its current state. */
@@ -503,6 +543,10 @@ static int list_query(struct db *db, const struct case_viewer *v, const struct c
     db_bind_int(s, 33, offset);
     if ((rc = db_all_json(s, items))) return rc;
     finish_items(*items);
+    struct calendar *cal = calendar_new(db);
+    if (!cal) return SX_EINTERNAL;
+    add_due_warnings(*items, cal);
+    free(cal);
     return SX_OK;
 }
 
@@ -537,8 +581,8 @@ done:
 
 /* ---------------------------------------------------------------- detail */
 
-static const char *const need_names[] = {"reason", "forward_to", "unit_id", "handler_id", "deadline",
-                                         "contact", "reply_text", "outcome", "callback", "extend_days"};
+static const char *const need_names[] = {"reason", "forward_to", "unit_id", "handler_id", "deadline", "contact",
+                                         "reply_text", "outcome", "callback", "extend_days", "kind"};
 
 /* 1 when v belongs to the handling side of the case (签收, 退回, 联系, 答复, 延期申请). */
 static int is_handling_side(const struct case_viewer *v, const struct case_row *r)
@@ -552,7 +596,8 @@ static int handling_side_action(enum case_action a)
 }
 
 /* 0 when v may take action a on r as far as permissions go; SX_EFORBIDDEN with *why otherwise. */
-static int may_act(const struct case_viewer *v, const struct case_row *r, enum case_action a, const char **why)
+static int may_act(const struct case_settings *set, const struct case_viewer *v, const struct case_row *r,
+                   enum case_action a, const char **why)
 {
     int p = perm_from_code(case_action_perm(a));
     if (p < 0 || !(v->perms & perm_bit(p))) {
@@ -561,6 +606,14 @@ static int may_act(const struct case_viewer *v, const struct case_row *r, enum c
     }
     if (handling_side_action(a) && !is_handling_side(v, r)) {
         *why = "只有承办单位可以进行该操作";
+        return SX_EFORBIDDEN;
+    }
+    /* 延期 is approved by the head of the handling organ (2022 art. 34), not by any holder of
+     * the permission. */
+    if ((a == CA_EXTEND_APPROVE || a == CA_EXTEND_REJECT) &&
+        !case_ext_approver_ok(set->ext_approval, v->unit_path, r->handling_path)) {
+        *why = set->ext_approval == EXTA_UNIT_ONLY ? "延期须由承办单位负责人审批"
+                                                   : "延期须由承办单位或其上级单位的负责人审批";
         return SX_EFORBIDDEN;
     }
     return SX_OK;
@@ -599,16 +652,13 @@ static json_t *allowed_json(const struct case_settings *set, const struct calend
     json_t *out = json_array();
     for (int i = 0; i < n && i < CA__COUNT; i++) {
         const char *why;
-        if (may_act(v, r, acts[i], &why) || window_open(set, cal, r, acts[i], &why)) continue;
+        if (may_act(set, v, r, acts[i], &why) || window_open(set, cal, r, acts[i], &why)) continue;
         json_t *o = json_pack("{s:s,s:s}", "code", case_action_code(acts[i]), "label", case_action_label(acts[i]));
         if (with_needs) {
             json_t *needs = json_array();
-            unsigned bits = case_action_table[acts[i]].needs;
-            for (unsigned b = 0; b < sizeof need_names / sizeof need_names[0]; b++) {
-                if (!(bits & (1u << b))) continue;
-                if ((1u << b) == CIN_OUTCOME && !case_kind_needs_outcome(r->cs.kind)) continue;
-                json_array_append_new(needs, json_string(need_names[b]));
-            }
+            unsigned bits = case_action_needs(&r->cs, acts[i]);
+            for (unsigned b = 0; b < sizeof need_names / sizeof need_names[0]; b++)
+                if (bits & (1u << b)) json_array_append_new(needs, json_string(need_names[b]));
             json_object_set_new(o, "needs", needs);
         }
         json_array_append_new(out, o);
@@ -616,63 +666,184 @@ static json_t *allowed_json(const struct case_settings *set, const struct calend
     return out;
 }
 
-/* One deadline; a step already met shows no state but "已完成". */
-static json_t *deadline_entry(const struct case_settings *set, enum deadline_step step, cal_day due, int done)
+/* The calendar warning of a period from start to due: the text when a year it touches is not in
+ * the holiday calendar (the due day then follows weekends only), else NULL. */
+static json_t *calendar_warning(const struct calendar *cal, cal_day start, cal_day due)
+{
+    char warn[256];
+    if (!due) return json_null();
+    if (!start || start > due) start = due;
+    return calendar_check_range(cal, start, due, warn, sizeof warn) ? json_string(warn) : json_null();
+}
+
+/* One deadline of a period from start; a step already met shows no state but "已完成". */
+static json_t *deadline_entry(const struct case_settings *set, const struct calendar *cal, enum deadline_step step,
+                              cal_day start, cal_day due, int done)
 {
     char d[11];
     fmt_day(due, d);
     enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
-    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s}", "step", deadline_step_code(step), "label",
+    return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:o}", "step", deadline_step_code(step), "label",
                      deadline_due_label(step), "due_date", d, "done", done, "state",
-                     done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st));
+                     done ? "" : deadline_state_code(st), "state_label", done ? "已完成" : deadline_state_label(st),
+                     "warning", done ? json_null() : calendar_warning(cal, start, due));
+}
+
+static void add_entry(json_t *a, const struct case_settings *set, const struct calendar *cal, enum deadline_step step,
+                      cal_day start, int done)
+{
+    cal_day due;
+    if (start && !deadline_for(&set->dl, step, cal, start, &due))
+        json_array_append_new(a, deadline_entry(set, cal, step, start, due, done));
 }
 
 static json_t *deadlines_json(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
 {
     json_t *a = json_array();
     enum case_status st = r->cs.status;
-    cal_day due;
-    if (!r->cs.review_level && !deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_ACCEPT_DECISION, due, st != CS_REGISTERED && st != CS_ACCEPTED));
-    /* 告知: the written notice of the acceptance decision (met by 受理 / 不予受理 / 转送). */
-    if (!r->cs.review_level && !deadline_for(&set->dl, DL_NOTICE, cal, local_day(r->received_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_NOTICE, due, st != CS_REGISTERED));
-    if (r->assigned_at[0] && !deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_OBJECTION, due, st != CS_ASSIGNED));
+    cal_day received = local_day(r->received_at), assigned = local_day(r->assigned_at),
+            replied = local_day(r->replied_at), due;
+    int after_reply = st == CS_REPLIED || st == CS_CALLED_BACK || st == CS_CLOSED;
+    if (!r->cs.review_level) {
+        add_entry(a, set, cal, DL_ACCEPT_DECISION, received, st != CS_REGISTERED && st != CS_ACCEPTED);
+        /* 告知: the written notice of the acceptance decision (met by 受理 / 不予受理 / 转送). */
+        add_entry(a, set, cal, DL_NOTICE, received, st != CS_REGISTERED);
+    }
+    /* 三个第一 of a first petition: assigned, supervised and called back at once. */
+    int first = r->first_time && !r->cs.review_level;
+    if (first) add_entry(a, set, cal, DL_FIRST_ASSIGN, received, st != CS_REGISTERED && st != CS_ACCEPTED);
+    add_entry(a, set, cal, DL_OBJECTION, assigned, st != CS_ASSIGNED);
     /* 承办告知: the handling unit tells the petitioner it has the matter (met by a contact record
      * or a reply). */
-    if (r->assigned_at[0] && !deadline_for(&set->dl, DL_UNIT_NOTICE, cal, local_day(r->assigned_at), &due))
-        json_array_append_new(a, deadline_entry(set, DL_UNIT_NOTICE, due,
-                                                st == CS_IN_PROGRESS || st == CS_REPLIED || st == CS_CALLED_BACK ||
-                                                    st == CS_CLOSED));
+    add_entry(a, set, cal, DL_UNIT_NOTICE, assigned, st == CS_IN_PROGRESS || after_reply);
+    if (first && assigned) add_entry(a, set, cal, DL_FIRST_SUPERVISE, assigned, r->supervised || after_reply);
     if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
-        (due = close_due(set, cal, r)))
-        json_array_append_new(a, deadline_entry(set, r->cs.review_level == 1   ? DL_REVIEW_ANSWER
-                                                     : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
-                                                                               : DL_CLOSE,
-                                                due, st == CS_CLOSED));
+        (due = close_due(set, cal, r))) {
+        cal_day start = local_day(r->cs.review_level ? r->received_at : r->accepted_at);
+        json_array_append_new(a, deadline_entry(set, cal,
+                                                r->cs.review_level == 1   ? DL_REVIEW_ANSWER
+                                                : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
+                                                                          : DL_CLOSE,
+                                                start ? start : received, due, st == CS_CLOSED));
+    }
+    if (first && replied) add_entry(a, set, cal, DL_FIRST_CALLBACK, replied, st == CS_CALLED_BACK || st == CS_CLOSED);
     enum deadline_step step;
     if ((due = review_window(set, cal, r, &step)))
-        json_array_append_new(a, deadline_entry(set, step, due, r->cs.review_requested));
+        json_array_append_new(a, deadline_entry(set, cal, step, replied, due, r->cs.review_requested));
     return a;
 }
 
-/* 告知书 text after 受理 or 不予受理 (the receipt the petitioner gets). */
-static json_t *notice_text(const struct case_row *r, const char *decline_reason)
+/* A malloc'd notice as a JSON string ("" when out of memory). */
+static json_t *notice_json(char *text)
 {
-    char d[11];
+    json_t *j = json_string(text ? text : "");
+    free(text);
+    return j;
+}
+
+/* 告知书 text after 受理 or 不予受理 (the notice the petitioner gets). A decline keeps the notice
+ * as it was written then (in its timeline event: a repeat's reasons may change later). */
+static json_t *notice_text(const struct case_row *r, const char *decline_reason, json_t *timeline)
+{
     if (r->cs.status == CS_DECLINED) {
-        return json_sprintf("您反映的“%s”一事，经审查，依据《信访工作条例》第二十二条，决定不予受理。理由：%s。"
-                            "如对本决定有异议，可依法通过其他途径反映。",
-                            r->title, decline_reason ? decline_reason : "");
+        size_t i;
+        json_t *e;
+        const char *kept = NULL;
+        json_array_foreach(timeline, i, e)
+        {
+            const char *ac = json_string_value(json_object_get(e, "action"));
+            if (!ac || strcmp(ac, "decline")) continue;
+            kept = json_string_value(json_object_get(json_object_get(e, "data"), "notice"));
+        }
+        if (kept) return json_string(kept);
+        return notice_json(case_notice_decline(r->title, decline_reason));
     }
     if (r->accepted_at[0]) {
+        char d[11];
         fmt_day(local_day(r->accepted_at), d);
-        return json_sprintf("您反映的“%s”一事，已于%s依法受理。我们将在规定期限内办理并向您答复，"
-                            "您可凭查询码查询办理进度。",
-                            r->title, d);
+        return notice_json(case_notice_accept(r->title, d));
     }
     return json_string("");
+}
+
+/* "due_warning" of a case object or list item from its "due_date": the calendar warning of the
+ * days from today (or the due day, if earlier) to the due day, null when they are covered. */
+static void add_due_warning(json_t *o, const struct calendar *cal)
+{
+    const char *due = json_string_value(json_object_get(o, "due_date"));
+    cal_day d, today = st_case_today();
+    json_t *w = json_null();
+    if (due && *due && day_parse_exact(due, &d)) w = calendar_warning(cal, today < d ? today : d, d);
+    json_object_set_new(o, "due_warning", w);
+}
+
+static void add_due_warnings(json_t *items, const struct calendar *cal)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) add_due_warning(o, cal);
+}
+
+int st_case_due_warnings(struct db *db, json_t *items)
+{
+    struct calendar *cal = calendar_new(db);
+    if (!cal) return SX_EINTERNAL;
+    add_due_warnings(items, cal);
+    free(cal);
+    return SX_OK;
+}
+
+/* The case this one repeats, as the clerk needs it to tell the petitioner its progress (2022 art.
+ * 19): number, status, next deadline and handling unit — the matter is the petitioner's own,
+ * so this much is shown even when the original is outside the viewer's scope (its title only
+ * when it is visible). NULL when the case repeats nothing. */
+static int repeat_of_json(struct db *db, const struct case_viewer *v, const struct case_settings *set,
+                          const struct case_row *r, json_t **out)
+{
+    *out = NULL;
+    if (!r->duplicate_of) return SX_OK;
+    struct db_stmt *s = st_case_prepare(
+        db,
+        "SELECT c.id, c.case_no, c.status, c.due_step, c.due_date, " CASE_DUE_STATE("?15", "?16") " AS deadline_state,"
+        " IFNULL(hu.name, '') AS handling_unit_name,"
+        " CASE WHEN c.matter_final THEN 1 ELSE 0 END AS final__b, c.replied_at, c.closed_at,"
+        " CASE WHEN " CASE_VISIBLE " THEN c.title ELSE NULL END AS title,"
+        " CASE WHEN " CASE_VISIBLE " THEN 1 ELSE 0 END AS visible__b"
+        " FROM cases c LEFT JOIN units hu ON hu.id = c.handling_unit_id WHERE c.id = ?17",
+        v);
+    if (!s) return SX_EINTERNAL;
+    st_case_bind_today(s, 15, set);
+    db_bind_int(s, 17, r->duplicate_of);
+    int rc = db_one_json(s, out);
+    if (rc || !*out) return rc;
+    add_labels(*out);
+    json_object_set_new(*out, "open", json_boolean(r->cs.open_repeat));
+    return SX_OK;
+}
+
+/* 首办负责制: a repeat goes by default to the handling unit and handler of the first case of the
+ * matter (the start of its repeat chain) when the handler is still active there. */
+static int routing_hint_json(struct db *db, const struct case_row *r, json_t **out)
+{
+    *out = NULL;
+    if (!r->duplicate_of) return SX_OK;
+    int64_t first = r->duplicate_of;
+    for (int i = 0; i < 8; i++) { /* a bad chain cannot loop */
+        int64_t next = 0;
+        if (one_int(db, "SELECT IFNULL(duplicate_of, 0) FROM cases WHERE id = ?", first, &next) || !next ||
+            next == r->id)
+            break;
+        first = next;
+    }
+    struct db_stmt *s = db_prepare(
+        db, "SELECT c.id AS case_id, c.case_no, c.handling_unit_id AS unit_id, u.name AS unit_name,"
+            " CASE WHEN h.status = 'active' AND h.unit_id = c.handling_unit_id THEN c.handler_id END AS handler_id,"
+            " CASE WHEN h.status = 'active' AND h.unit_id = c.handling_unit_id THEN h.display_name END AS handler_name"
+            " FROM cases c JOIN units u ON u.id = c.handling_unit_id LEFT JOIN users h ON h.id = c.handler_id"
+            " WHERE c.id = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, first);
+    return db_one_json(s, out);
 }
 
 int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t **out)
@@ -692,8 +863,11 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
         " c.forward_to, c.decline_reason, c.reply_text, c.outcome,"
         " CASE WHEN c.resolved IS NULL THEN NULL WHEN c.resolved THEN json('true') ELSE json('false') END AS resolved__j,"
         " c.satisfaction, c.public_rating, c.supervise_comment, c.extension_days, c.assign_deadline, c.accepted_at,"
-        " c.assigned_at, c.signed_at, c.replied_at, c.called_back_at, c.closed_at, c.source, c.created_at"
-        ITEM_FROM " LEFT JOIN units au2 ON au2.id = c.accused_unit_id WHERE " CASE_VISIBLE " AND c.id = ?17",
+        " c.assigned_at, c.signed_at, c.replied_at, c.called_back_at, c.closed_at, c.source, c.created_at,"
+        " c.forward_unit_id, fu.name AS forward_unit_name, c.ext_reason,"
+        " CASE WHEN c.matter_final THEN 1 ELSE 0 END AS matter_final__b"
+        ITEM_FROM " LEFT JOIN units au2 ON au2.id = c.accused_unit_id LEFT JOIN units fu ON fu.id = c.forward_unit_id"
+        " WHERE " CASE_VISIBLE " AND c.id = ?17",
         v);
     if (!s) {
         rc = SX_EINTERNAL;
@@ -782,10 +956,16 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
         goto done;
     }
     json_object_set_new(o, "deadlines", deadlines_json(&set, cal, &row));
+    add_due_warning(o, cal);
+    json_object_set_new(o, "open_repeat", json_boolean(row.cs.open_repeat));
+    json_t *rep = NULL, *hint = NULL;
+    if ((rc = repeat_of_json(db, v, &set, &row, &rep)) || (rc = routing_hint_json(db, &row, &hint))) goto done;
+    json_object_set_new(o, "repeat_of", rep ? rep : json_null());
+    json_object_set_new(o, "routing_hint", hint ? hint : json_null());
     json_object_set_new(o, "allowed_actions", allowed_json(&set, cal, v, &row, 1));
     json_object_set_new(o, "can_view_pii", json_boolean(v->perms & perm_bit(P_CASE_PII)));
-    json_object_set_new(o, "notice_text",
-                        notice_text(&row, json_string_value(json_object_get(o, "decline_reason"))));
+    json_object_set_new(o, "notice_text", notice_text(&row, json_string_value(json_object_get(o, "decline_reason")),
+                                                      json_object_get(o, "timeline")));
     *out = o;
     o = NULL;
 done:
@@ -907,6 +1087,25 @@ static int add_link(struct db *db, int64_t a_id, int64_t b_id, const char *kind,
 /* Recomputes and stores the next deadline of case id (after its row changed). */
 /* Stores the next deadline of case id from its current row. set and cal: the caller's, or NULL
  * to load them. */
+/* The 三个第一 target of a first petition (初信初访) at its stage — assigned, supervised and
+ * called back at once — beside the statutory deadline (which alone is due_date: a missed target
+ * is not an overdue case). 我的待办 orders and marks the stage's task by it. day 0: none. */
+static struct due target_of(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
+{
+    switch (r->cs.status) {
+    case CS_REGISTERED:
+    case CS_ACCEPTED: return first_target(set, cal, r, DL_FIRST_ASSIGN, r->received_at);
+    case CS_ASSIGNED:
+    case CS_SIGNED:
+    case CS_IN_PROGRESS:
+        if (!r->supervised) return first_target(set, cal, r, DL_FIRST_SUPERVISE, r->assigned_at);
+        break;
+    case CS_REPLIED: return first_target(set, cal, r, DL_FIRST_CALLBACK, r->replied_at);
+    default: break;
+    }
+    return (struct due){DL_FIRST_ASSIGN, 0};
+}
+
 static int store_due(struct db *db, int64_t id, const struct case_settings *set, const struct calendar *cal)
 {
     struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id = ?");
@@ -925,14 +1124,18 @@ static int store_due(struct db *db, int64_t id, const struct case_settings *set,
     }
     if (!cal && !(cal = own_cal = calendar_new(db))) return SX_EINTERNAL;
     struct due d = next_due(set, cal, &row);
-    free(own_cal);
-    char day[11];
+    struct due t = target_of(set, cal, &row);
+    char day[11], tday[11];
     fmt_day(d.day, day);
-    s = db_prepare(db, "UPDATE cases SET due_step = ?, due_date = ? WHERE id = ?");
+    fmt_day(t.day, tday);
+    free(own_cal);
+    s = db_prepare(db, "UPDATE cases SET due_step = ?, due_date = ?, target_step = ?, target_due = ? WHERE id = ?");
     if (!s) return SX_EINTERNAL;
     db_bind_text(s, 1, d.day ? deadline_step_code(d.step) : "");
     db_bind_text(s, 2, day);
-    db_bind_int(s, 3, id);
+    db_bind_text(s, 3, t.day ? deadline_step_code(t.step) : "");
+    db_bind_text(s, 4, tday);
+    db_bind_int(s, 5, id);
     return db_run(s);
 }
 
@@ -946,8 +1149,9 @@ int st_case_recompute_due(struct db *db)
     /* Cases with a running deadline; terminal ones have none and keep it that way. */
     struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.status NOT IN"
                                        " ('declined', 'forwarded', 'closed') ORDER BY c.id");
-    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2 WHERE id = ?3"
-                                       " AND (due_step <> ?1 OR due_date <> ?2)");
+    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2, target_step = ?4, target_due = ?5"
+                                       " WHERE id = ?3 AND (due_step <> ?1 OR due_date <> ?2 OR target_step <> ?4"
+                                       " OR target_due <> ?5)");
     if (!s || !u) {
         free(cal);
         return SX_EINTERNAL;
@@ -956,7 +1160,7 @@ int st_case_recompute_due(struct db *db)
     size_t n = 0, cap = 0;
     struct {
         int64_t id;
-        char step[24], day[11];
+        char step[24], day[11], tstep[24], tday[11];
     } *rows = NULL;
     while ((rc = db_step(s)) == DB_ROW) {
         struct case_row row;
@@ -974,6 +1178,9 @@ int st_case_recompute_due(struct db *db)
         rows[n].id = row.id;
         snprintf(rows[n].step, sizeof rows[n].step, "%s", d.day ? deadline_step_code(d.step) : "");
         fmt_day(d.day, rows[n].day);
+        struct due t = target_of(&set, cal, &row);
+        snprintf(rows[n].tstep, sizeof rows[n].tstep, "%s", t.day ? deadline_step_code(t.step) : "");
+        fmt_day(t.day, rows[n].tday);
         n++;
     }
     db_reset(s);
@@ -987,6 +1194,8 @@ int st_case_recompute_due(struct db *db)
         db_bind_text(u, 1, rows[k].step);
         db_bind_text(u, 2, rows[k].day);
         db_bind_int(u, 3, rows[k].id);
+        db_bind_text(u, 4, rows[k].tstep);
+        db_bind_text(u, 5, rows[k].tday);
         rc = db_run(u);
     }
     free(rows);
@@ -1067,27 +1276,17 @@ static int insert_petitioner(struct db *db, int64_t case_id, int seq, const stru
     return db_run(s);
 }
 
-/* 1 when any petitioner of in already appears in an earlier case (keyed hashes). */
-static int petitioner_seen(struct db *db, const struct case_in *in, int *seen)
+/* Repeat detection for an intake (st_case_repeat.c) with the same viewer the form's match uses. */
+static int analyse_intake(struct db *db, const struct case_viewer *v, const struct case_in *in, struct case_repeat *rep)
 {
-    *seen = 0;
-    for (int i = 0; i < in->n_pet && !*seen; i++) {
-        const char *vals[2] = {in->pet[i].id_number, in->pet[i].phone}, *dom[2] = {"id", "phone"};
-        for (int k = 0; k < 2 && !*seen; k++) {
-            if (!vals[k] || !*vals[k]) continue;
-            char h[PII_HASH_BUF];
-            pii_hash(dom[k], vals[k], h);
-            struct db_stmt *s = db_prepare(db, k ? "SELECT COUNT(*) FROM case_petitioners WHERE phone_hash = ?"
-                                                 : "SELECT COUNT(*) FROM case_petitioners WHERE id_hash = ?");
-            if (!s) return SX_EINTERNAL;
-            db_bind_text(s, 1, h);
-            int64_t n = 0;
-            int rc = db_int(s, &n);
-            if (rc) return rc;
-            if (n) *seen = 1;
-        }
+    const char *ids[CASE_MAX_PETITIONERS], *phones[CASE_MAX_PETITIONERS];
+    struct case_match_in m = {.region_id = in->region_id, .category = in->category, .title = in->title,
+                              .content = in->content, .id_numbers = ids, .phones = phones};
+    for (int i = 0; i < in->n_pet && i < CASE_MAX_PETITIONERS; i++) {
+        if (in->pet[i].id_number && *in->pet[i].id_number) ids[m.n_ids++] = in->pet[i].id_number;
+        if (in->pet[i].phone && *in->pet[i].phone) phones[m.n_phones++] = in->pet[i].phone;
     }
-    return SX_OK;
+    return st_case_repeat_analyse(db, v, &m, rep, NULL);
 }
 
 /* A new query code stored as its keyed hash; retried on the (astronomically unlikely) clash. */
@@ -1153,10 +1352,30 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
         REQUIRE(id_exists(db, "SELECT id FROM units WHERE id = ?", in->accused_unit_id), "accused_unit_id");
     if (in->accused_user_id)
         REQUIRE(id_exists(db, "SELECT id FROM users WHERE id = ?", in->accused_user_id), "accused_user_id");
-    int matter_final = 0;
-    if (in->duplicate_of) {
+    /* The repeat link: the clerk's choice, or what repeat detection finds (same petitioner and
+     * matter) unless the clerk confirmed a new matter. A citizen's submission is compared with
+     * every case but 检举控告 (st_case_public_viewer). */
+    struct scope all;
+    struct case_viewer pub;
+    const struct case_viewer *rv = v;
+    if (!v) {
+        st_case_public_viewer(&pub, &all);
+        rv = &pub;
+    }
+    int64_t dup = in->duplicate_of;
+    int matter_final = 0, first_time = 0, auto_linked = 0;
+    if (!dup && !in->new_matter) {
+        struct case_repeat rep;
+        if ((rc = analyse_intake(db, rv, in, &rep))) goto fail;
+        dup = rep.link_id;
+        first_time = rep.first_time;
+        auto_linked = dup != 0;
+    } else if (!dup) {
+        first_time = 1;
+    }
+    if (dup) {
         struct case_row orig;
-        int r2 = v ? load_row(db, v, in->duplicate_of, &orig) : SX_ENOTFOUND;
+        int r2 = v ? load_row(db, v, dup, &orig) : load_row(db, rv, dup, &orig);
         REQUIRE(r2 == SX_OK, "duplicate_of");
         matter_final = orig.cs.matter_final || (orig.cs.review_level == 2 && orig.cs.status == CS_CLOSED);
     }
@@ -1164,8 +1383,6 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
         struct case_row other;
         REQUIRE(v && load_row(db, v, in->related_ids[i], &other) == SX_OK, "related_case_ids");
     }
-    int seen = 0;
-    if ((rc = petitioner_seen(db, in, &seen))) goto fail;
     cal_day rday = local_day(in->received_at);
     REQUIRE(rday, "received_at");
     int year = day_year(rday);
@@ -1209,7 +1426,7 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
     db_bind_text(s, 12, in->received_at);
     db_bind_text(s, 13, in->urgency && *in->urgency ? in->urgency : "normal");
     db_bind_int(s, 14, in->head_count > 0 ? in->head_count : (in->n_pet > 0 ? in->n_pet : 1));
-    db_bind_int(s, 15, seen ? 0 : 1);
+    db_bind_int(s, 15, first_time);
     db_bind_int(s, 16, unit_id);
 #define BIND_ID(i, x)                                                                             \
     do {                                                                                          \
@@ -1219,7 +1436,7 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
     BIND_ID(17, in->accused_unit_id);
     BIND_ID(18, in->accused_user_id);
     BIND_ID(19, in->reception_day_id);
-    BIND_ID(20, in->duplicate_of);
+    BIND_ID(20, dup);
     db_bind_int(s, 21, matter_final);
     db_bind_text(s, 22, in->source && *in->source ? in->source : "console");
     BIND_ID(23, (a ? a->user_id : 0));
@@ -1229,12 +1446,15 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
     if ((rc = set_query_code(db, cid, query_code))) goto fail;
     for (int i = 0; i < in->n_pet; i++)
         if ((rc = insert_petitioner(db, cid, i + 1, &in->pet[i]))) goto fail;
-    if (in->duplicate_of && (rc = add_link(db, cid, in->duplicate_of, "duplicate", a ? a->user_id : 0))) goto fail;
+    if (dup && (rc = add_link(db, cid, dup, "duplicate", a ? a->user_id : 0))) goto fail;
     for (int i = 0; i < in->n_related; i++)
         if ((rc = add_link(db, cid, in->related_ids[i], "related", a ? a->user_id : 0))) goto fail;
     json_t *d = json_pack("{s:s,s:s,s:s,s:b,s:i}", "channel", in->channel, "kind", in->kind, "case_no", case_no,
-                          "first_time", !seen, "petitioners", in->n_pet);
-    if (in->duplicate_of) json_object_set_new(d, "duplicate_of", json_integer(in->duplicate_of));
+                          "first_time", first_time, "petitioners", in->n_pet);
+    if (dup) json_object_set_new(d, "duplicate_of", json_integer(dup));
+    if (auto_linked) json_object_set_new(d, "auto_linked", json_true());
+    if (matter_final) json_object_set_new(d, "matter_final", json_true());
+    if (in->new_matter) json_object_set_new(d, "new_matter", json_true());
     char *dt = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
     if (!dt) {
@@ -1321,6 +1541,26 @@ static int open_review_case(struct db *db, const struct audit_ctx *a, const stru
 
 /* Checks of the 交办 inputs beyond presence: unit and handler exist, the handler works in that
  * unit, the deadline is a real day not in the past, and a 检举控告 never goes to the accused. */
+/* The organ type a case of this kind must be routed to by action a (交办 / 转送): 0 when unit_id
+ * has it or none is needed; SX_EVALIDATION with a Chinese reason otherwise. */
+static int check_org_type(struct db *db, const struct case_row *r, enum case_action a, int64_t unit_id,
+                          const char **why)
+{
+    const char *need = case_route_org_type(r->cs.kind, a);
+    if (!need) return SX_OK;
+    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM units WHERE id = ? AND org_type = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, unit_id);
+    db_bind_text(s, 2, need);
+    int64_t n = 0;
+    int rc = db_int(s, &n);
+    if (rc) return rc;
+    if (n) return SX_OK;
+    *why = r->cs.kind == CK_LEGAL ? "涉法涉诉事项须转送政法机关（法院、检察院、公安机关、司法行政机关）依法处理"
+                                  : "检举控告事项须交由纪检监察机关办理";
+    return SX_EVALIDATION;
+}
+
 static int check_assign(struct db *db, const struct case_row *r, const struct case_action_input *in,
                         const char **why, const char **field)
 {
@@ -1328,6 +1568,11 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
         *field = "unit_id";
         *why = "承办单位不存在";
         return SX_EVALIDATION;
+    }
+    int rc = check_org_type(db, r, CA_ASSIGN, in->unit_id, why);
+    if (rc) {
+        if (rc == SX_EVALIDATION) *field = "unit_id";
+        return rc;
     }
     int64_t hunit = 0;
     if (one_int(db, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'", in->handler_id, &hunit) ||
@@ -1349,8 +1594,7 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
         db_bind_int(s, 1, in->unit_id);
         db_bind_int(s, 2, r->accused_unit_id);
         int64_t n = 0;
-        int rc = db_int(s, &n);
-        if (rc) return rc;
+        if ((rc = db_int(s, &n))) return rc;
         if (n) {
             *field = "unit_id";
             *why = "检举控告事项不得交由被检举控告的单位办理";
@@ -1365,14 +1609,60 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
     return SX_OK;
 }
 
-/* Action inputs worth keeping on the timeline, as JSON text (malloc'd). */
-static char *event_data(struct db *db, const struct case_act_in *x)
+/* 转送 to a unit of the master data: it exists, has the organ type the kind needs (涉法涉诉 →
+ * 政法机关, 检举控告 → 纪检监察机关) and is not the accused; its name becomes forward_to when none
+ * was typed (*name: arena-free copy in name[]). */
+static int check_forward(struct db *db, const struct case_row *r, const struct case_action_input *in,
+                         char name[256], const char **why, const char **field)
 {
-    const struct case_action_input *in = &x->in;
+    name[0] = 0;
+    if (in->forward_unit_id <= 0) return SX_OK;
+    struct db_stmt *s = db_prepare(db, "SELECT name, path FROM units WHERE id = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, in->forward_unit_id);
+    int rc = db_step(s);
+    char path[200] = "";
+    if (rc == DB_ROW) {
+        snprintf(name, 256, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+        snprintf(path, sizeof path, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+    }
+    db_reset(s);
+    if (rc != DB_ROW) {
+        if (rc != DB_DONE) return rc;
+        *field = "forward_unit_id";
+        *why = "接收机关不存在";
+        return SX_EVALIDATION;
+    }
+    if ((rc = check_org_type(db, r, CA_FORWARD, in->forward_unit_id, why))) {
+        if (rc == SX_EVALIDATION) *field = "forward_unit_id";
+        return rc;
+    }
+    if (r->accused_unit_id) {
+        int64_t n = 0;
+        s = db_prepare(db, "SELECT COUNT(*) FROM units acc WHERE acc.id = ?1 AND substr(?2, 1, length(acc.path)) = acc.path");
+        if (!s) return SX_EINTERNAL;
+        db_bind_int(s, 1, r->accused_unit_id);
+        db_bind_text(s, 2, path);
+        if ((rc = db_int(s, &n))) return rc;
+        if (n) {
+            *field = "forward_unit_id";
+            *why = "检举控告事项不得转送被检举控告的单位";
+            return SX_EVALIDATION;
+        }
+    }
+    return SX_OK;
+}
+
+/* Action inputs worth keeping on the timeline, as a JSON object (the caller's). */
+static json_t *event_data(struct db *db, const struct case_act_in *x, const struct case_action_input *in)
+{
     json_t *d = json_object();
     if (in->reason && *in->reason) json_object_set_new(d, "reason", json_string(in->reason));
     switch (x->action) {
-    case CA_FORWARD: json_object_set_new(d, "forward_to", json_string(in->forward_to)); break;
+    case CA_FORWARD:
+        json_object_set_new(d, "forward_to", json_string(in->forward_to ? in->forward_to : ""));
+        if (in->forward_unit_id > 0) json_object_set_new(d, "forward_unit_id", json_integer(in->forward_unit_id));
+        break;
     case CA_ASSIGN: {
         json_object_set_new(d, "unit_id", json_integer(in->unit_id));
         json_object_set_new(d, "handler_id", json_integer(in->handler_id));
@@ -1413,9 +1703,7 @@ static char *event_data(struct db *db, const struct case_act_in *x)
     case CA_EXTEND_REQUEST: json_object_set_new(d, "extend_days", json_integer(in->extend_days)); break;
     default: break;
     }
-    char *t = json_dumps(d, JSON_COMPACT);
-    json_decref(d);
-    return t;
+    return d;
 }
 
 /* Events the petitioner sees on the public page. */
@@ -1429,16 +1717,17 @@ static int public_action(enum case_action a)
     case CA_REPLY:
     case CA_ONSPOT:
     case CA_CALLBACK:
-    case CA_CLOSE: return 1;
+    case CA_CLOSE:
+    case CA_EXTEND_APPROVE: return 1; /* the petitioner is told of an extension and why (art. 34) */
     default: return 0;
     }
 }
 
 /* The row update of an action: status, timestamps and the fields it sets. */
 static int apply_update(struct db *db, const struct case_viewer *v, const struct case_row *r,
-                        const struct case_act_in *x, enum case_status next, int64_t ext_days, const char *ext_code)
+                        const struct case_act_in *x, const struct case_action_input *in, enum case_status next,
+                        int64_t ext_days, const char *ext_code)
 {
-    const struct case_action_input *in = &x->in;
     char now[32];
     time_iso_now(now);
     const char *ts_col = NULL;
@@ -1475,8 +1764,11 @@ static int apply_update(struct db *db, const struct case_viewer *v, const struct
             " supervise_comment = CASE ?5 WHEN 'supervise' THEN ?10 ELSE supervise_comment END,"
             " leader_in_charge = CASE ?5 WHEN 'take_charge' THEN ?17 ELSE leader_in_charge END,"
             " review_requested = CASE WHEN ?5 IN ('review_request', 'recheck_request') THEN 1"
-            " ELSE review_requested END"
-            " WHERE id = ?1");
+            " ELSE review_requested END,"
+            " forward_unit_id = CASE ?5 WHEN 'forward' THEN ?18 ELSE forward_unit_id END,"
+            " ext_reason = CASE ?5 WHEN 'extend_request' THEN ?10 ELSE ext_reason END,"
+            " kind = CASE ?5 WHEN 'reclassify' THEN ?19 ELSE kind END"
+            " WHERE id = ?1 AND version = ?20");
     if (!s) return SX_EINTERNAL;
     db_bind_int(s, 1, r->id);
     db_bind_text(s, 2, case_status_code(next));
@@ -1495,8 +1787,13 @@ static int apply_update(struct db *db, const struct case_viewer *v, const struct
     db_bind_text(s, 15, ext_code);
     db_bind_int(s, 16, ext_days);
     db_bind_int(s, 17, v->user_id);
+    if (in->forward_unit_id > 0) db_bind_int(s, 18, in->forward_unit_id);
+    else db_bind_null(s, 18);
+    db_bind_text(s, 19, in->new_kind >= 0 ? case_kind_code((enum case_kind)in->new_kind) : r->kind);
+    db_bind_int(s, 20, r->version);
     int rc = db_run(s);
     if (rc) return rc;
+    if (db_changes(db) != 1) return SX_EVERSION; /* changed since it was read */
     /* A closed 复核 case makes the matter final for the whole chain (2022 art. 36). */
     if (x->action == CA_CLOSE && r->cs.review_level == 2) {
         s = db_prepare(db, "UPDATE cases SET matter_final = 1 WHERE id = ?1 OR id = ?2"
@@ -1527,6 +1824,115 @@ static int bind_attachments(struct db *db, int64_t case_id, int64_t event_id, co
             return SX_EVALIDATION;
         }
     }
+    return SX_OK;
+}
+
+/* The case this one repeats: number, status and next deadline (for the notices). */
+static int dup_brief(struct db *db, int64_t dup, char no[32], char status[16], char due[16])
+{
+    no[0] = status[0] = due[0] = 0;
+    struct db_stmt *s = db_prepare(db, "SELECT case_no, status, due_date FROM cases WHERE id = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, dup);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        cpy(no, 32, db_col_text(s, 0));
+        cpy(status, 16, db_col_text(s, 1));
+        cpy(due, 16, db_col_text(s, 2));
+    }
+    db_reset(s);
+    return rc == DB_ROW || rc == DB_DONE ? SX_OK : rc;
+}
+
+/* Inputs the system supplies when the clerk leaves them out: 首办负责制 (a repeat's 交办 goes to
+ * the first case's handling unit and handler), and the reason of declining a repeat (the same
+ * matter in handling, art. 19; or closed by 复核, art. 36). */
+static int act_defaults(struct db *db, const struct case_row *r, enum case_action a, struct case_action_input *in,
+                        char *reason, size_t n)
+{
+    if (a == CA_ASSIGN && in->unit_id <= 0 && r->duplicate_of) {
+        json_t *hint = NULL;
+        int rc = routing_hint_json(db, r, &hint);
+        if (rc) return rc;
+        if (hint) {
+            in->unit_id = json_integer_value(json_object_get(hint, "unit_id"));
+            if (in->handler_id <= 0) in->handler_id = json_integer_value(json_object_get(hint, "handler_id"));
+            json_decref(hint);
+        }
+    }
+    if (a == CA_DECLINE && (!in->reason || !*in->reason) && (r->cs.matter_final || r->cs.open_repeat)) {
+        char no[32], st[16], due[16];
+        int rc = dup_brief(db, r->duplicate_of, no, st, due);
+        if (rc) return rc;
+        if (r->cs.matter_final) snprintf(reason, n, "同一事实和理由已经复查、复核终结（%s），不再受理", no);
+        else snprintf(reason, n, "与正在办理期限内的信访事项%s为同一事项", no);
+        in->reason = reason;
+    }
+    return SX_OK;
+}
+
+/* 更正性质: the corrected kind must fit where the case already is — a 检举控告 must be in the
+ * hands of a 纪检监察 organ and never of the accused. */
+static int check_reclassify(struct db *db, const struct case_row *r, const struct case_action_input *in,
+                            const char **why, const char **field)
+{
+    if (in->new_kind != CK_REPORT || !r->handling_unit_id) return SX_OK;
+    struct case_row as_report = *r;
+    as_report.cs.kind = CK_REPORT;
+    int rc = check_org_type(db, &as_report, CA_ASSIGN, r->handling_unit_id, why);
+    if (rc == SX_EVALIDATION) {
+        *why = "检举控告事项须由纪检监察机关办理：请先由承办单位退回，再交纪检监察机关";
+        *field = "kind";
+    }
+    return rc;
+}
+
+/* What the timeline keeps beyond the inputs: the notice a decline or an extension gives the
+ * petitioner, the extended deadline, the kinds of a correction. */
+static int event_extras(struct db *db, const struct case_settings *set, const struct calendar *cal,
+                        const struct case_row *r, enum case_action a, const struct case_action_input *in, json_t *d)
+{
+    char *notice = NULL;
+    if (a == CA_DECLINE) {
+        char no[32], st[16], due[16];
+        int rc = r->duplicate_of ? dup_brief(db, r->duplicate_of, no, st, due) : SX_OK;
+        if (rc) return rc;
+        if (r->cs.matter_final) notice = case_notice_final(r->title, no);
+        else if (r->cs.open_repeat) notice = case_notice_repeat_open(r->title, no, case_status_label_of(st), due);
+        else notice = case_notice_decline(r->title, in->reason);
+        if (!notice) return SX_EINTERNAL;
+    } else if (a == CA_EXTEND_APPROVE) {
+        struct case_row ext = *r;
+        ext.cs.ext = EXT_APPROVED;
+        char day[11];
+        fmt_day(close_due(set, cal, &ext), day);
+        struct db_stmt *s = db_prepare(db, "SELECT ext_reason FROM cases WHERE id = ?");
+        if (!s) return SX_EINTERNAL;
+        db_bind_int(s, 1, r->id);
+        int rc = db_step(s);
+        char *reason = rc == DB_ROW ? strdup(db_col_text(s, 0) ? db_col_text(s, 0) : "") : NULL;
+        db_reset(s);
+        if (rc != DB_ROW || !reason) {
+            free(reason);
+            return rc == DB_ROW || rc == DB_DONE ? SX_EINTERNAL : rc;
+        }
+        json_object_set_new(d, "extend_days", json_integer(r->extension_days));
+        json_object_set_new(d, "due_date", json_string(day));
+        json_object_set_new(d, "request_reason", json_string(reason));
+        notice = case_notice_extension(r->title, day, reason);
+        free(reason);
+        if (!notice) return SX_EINTERNAL;
+    } else if (a == CA_RECLASSIFY) {
+        const char *to = case_kind_code((enum case_kind)in->new_kind);
+        json_object_set_new(d, "from_kind", json_string(r->kind));
+        json_object_set_new(d, "from_kind_label", json_string(case_kind_label_of(r->kind)));
+        json_object_set_new(d, "to_kind", json_string(to));
+        json_object_set_new(d, "to_kind_label", json_string(case_kind_label_of(to)));
+    } else if (a == CA_ACCEPT && r->cs.matter_final) {
+        json_object_set_new(d, "accepted_despite_final", json_true());
+    }
+    if (notice) json_object_set_new(d, "notice", json_string(notice));
+    free(notice);
     return SX_OK;
 }
 
@@ -1575,9 +1981,16 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
         goto fail;
     }
     if (rc) goto fail;
+    char forward_name[256], reason_buf[160];
+    if ((rc = act_defaults(db, &r, x->action, &in, reason_buf, sizeof reason_buf))) goto fail;
     if ((rc = case_flow_check(&r.cs, x->action, &in, why))) goto fail;
-    if ((rc = may_act(v, &r, x->action, why))) goto fail;
+    if ((rc = may_act(&set, v, &r, x->action, why))) goto fail;
     if (x->action == CA_ASSIGN && (rc = check_assign(db, &r, &in, why, field))) goto fail;
+    if (x->action == CA_FORWARD) {
+        if ((rc = check_forward(db, &r, &in, forward_name, why, field))) goto fail;
+        if (forward_name[0] && (!in.forward_to || !*in.forward_to)) in.forward_to = forward_name;
+    }
+    if (x->action == CA_RECLASSIFY && (rc = check_reclassify(db, &r, &in, why, field))) goto fail;
     const char *ext_code = case_ext_code(r.cs.ext);
     int64_t ext_days = r.extension_days;
     if (x->action == CA_EXTEND_REQUEST) {
@@ -1598,26 +2011,27 @@ int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_view
         ext_days = 0;
     }
     enum case_status next = case_flow_next(&r.cs, x->action);
-    if ((rc = apply_update(db, v, &r, x, next, ext_days, ext_code))) goto fail;
+    if ((rc = apply_update(db, v, &r, x, &in, next, ext_days, ext_code))) goto fail;
     int64_t review_id = 0;
     if (x->action == CA_REVIEW_REQUEST || x->action == CA_RECHECK_REQUEST) {
         if ((rc = open_review_case(db, a, &r, in.reason, x->action == CA_REVIEW_REQUEST ? 1 : 2, &review_id)))
             goto fail;
     }
-    if (!(data = event_data(db, x))) {
+    json_t *dj = event_data(db, x, &in);
+    if (!dj) {
         rc = SX_EINTERNAL;
         goto fail;
     }
-    if (review_id) {
-        json_t *dj = json_loads(data, 0, NULL);
-        free(data);
-        json_object_set_new(dj, "review_case_id", json_integer(review_id));
-        data = json_dumps(dj, JSON_COMPACT);
+    if (review_id) json_object_set_new(dj, "review_case_id", json_integer(review_id));
+    if ((rc = event_extras(db, &set, cal, &r, x->action, &in, dj))) {
         json_decref(dj);
-        if (!data) {
-            rc = SX_EINTERNAL;
-            goto fail;
-        }
+        goto fail;
+    }
+    data = json_dumps(dj, JSON_COMPACT);
+    json_decref(dj);
+    if (!data) {
+        rc = SX_EINTERNAL;
+        goto fail;
     }
     int64_t event_id = 0;
     if ((rc = add_event(db, a, id, case_action_code(x->action), case_status_code(r.cs.status),
@@ -1703,7 +2117,7 @@ fail:
 int st_case_handlers(struct db *db, json_t **out)
 {
     struct db_stmt *s = db_prepare(
-        db, "SELECT u.id AS unit_id, u.name AS unit_name, u.path,"
+        db, "SELECT u.id AS unit_id, u.name AS unit_name, u.path, u.org_type,"
             " json_group_array(json_object('id', us.id, 'display_name', us.display_name, 'username', us.username))"
             " AS users__j FROM units u JOIN (SELECT * FROM users ORDER BY id) us ON us.unit_id = u.id"
             " WHERE us.status = 'active' AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_perms rp"
@@ -1711,4 +2125,22 @@ int st_case_handlers(struct db *db, json_t **out)
             " GROUP BY u.id ORDER BY u.path");
     if (!s) return SX_EINTERNAL;
     return db_all_json(s, out);
+}
+
+int st_case_organs(struct db *db, const char *org_type, json_t **out)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT u.id, u.name, u.path, u.org_type, IFNULL(r.name, '') AS region_name"
+                                       " FROM units u LEFT JOIN regions r ON r.id = u.region_id"
+                                       " WHERE u.org_type <> '' AND (?1 IS NULL OR u.org_type = ?1)"
+                                       " ORDER BY u.path");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, org_type && *org_type ? org_type : NULL);
+    int rc = db_all_json(s, out);
+    if (rc) return rc;
+    size_t i;
+    json_t *o;
+    json_array_foreach(*out, i, o)
+        json_object_set_new(o, "org_type_label",
+                            json_string(case_org_type_label(json_string_value(json_object_get(o, "org_type")))));
+    return SX_OK;
 }

@@ -107,6 +107,15 @@ int st_load_unit(struct db *db, const char *code, const char *name, const char *
     return st_tree_set_path(db, TREE_UNITS, *id, parent_id);
 }
 
+int st_load_unit_org_type(struct db *db, int64_t id, const char *org_type)
+{
+    struct db_stmt *s = db_prepare(db, "UPDATE units SET org_type = ? WHERE id = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, org_type);
+    db_bind_int(s, 2, id);
+    return db_run(s);
+}
+
 int st_load_cadre(struct db *db, const char *name, int64_t unit_id, const char *title, int is_leader,
                   const char *const *tags, size_t ntags, int64_t *id)
 {

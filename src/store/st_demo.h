@@ -22,6 +22,8 @@ int st_load_cadre(struct db *db, const char *name, int64_t unit_id, const char *
 /* Lookups by code: SX_ENOTFOUND when absent. level may be NULL. */
 int st_load_region_by_code(struct db *db, const char *code, int64_t *id, int64_t *level);
 int st_load_unit_by_code(struct db *db, const char *code, int64_t *id);
+/* Marks a unit as an organ cases are routed to (CASE_ORG_POLITICS_LAW, CASE_ORG_DISCIPLINE). */
+int st_load_unit_org_type(struct db *db, int64_t id, const char *org_type);
 /* SX_OK when the dictionary type has an enabled item with this label, else SX_ENOTFOUND. */
 int st_load_dict_label(struct db *db, const char *type, const char *label);
 

@@ -21,4 +21,7 @@ int st_public_category_ok(struct db *db, const char *code);
 int st_public_region_unit(struct db *db, int64_t region_id, int64_t *county_id, int64_t *unit_id);
 /* The case number of a case (for the receipt). */
 int st_public_case_no(struct db *db, int64_t case_id, char *out, size_t n);
+/* A case number such as the next registration of this year would get (the answer to a filled
+ * honeypot: it must look like a real receipt). */
+int st_public_plausible_case_no(struct db *db, char *out, size_t n);
 #endif

@@ -7,10 +7,12 @@ struct unit_filter {
     int64_t parent_id; /* -1: any, 0: roots */
     int64_t region_id; /* 0: any */
     const char *kind;  /* NULL: any */
+    const char *org_type; /* NULL: any */
 };
 struct unit_in {
     const char *code; /* NULL: none */
     const char *name, *kind;
+    const char *org_type; /* "" | politics_law (政法机关) | discipline (纪检监察机关) */
     int64_t parent_id, region_id, sort;
 };
 int st_unit_list(struct db *db, const struct unit_filter *f, const struct paging *pg, json_t **items,

@@ -7,14 +7,15 @@
 #include <string.h>
 
 #define UNIT_COLS                                                                                 \
-    "u.id, u.code, u.name, u.kind, u.parent_id, p.name AS parent_name, u.region_id,"              \
+    "u.id, u.code, u.name, u.kind, u.org_type, u.parent_id, p.name AS parent_name, u.region_id,"  \
     " g.name AS region_name, u.path, u.sort, u.version, u.created_at, u.updated_at"
 #define UNIT_FROM                                                                                 \
     " FROM units u LEFT JOIN units p ON p.id = u.parent_id LEFT JOIN regions g ON g.id = u.region_id"
 #define UNIT_WHERE                                                                                \
     " WHERE (?1 < 0 OR (?1 = 0 AND u.parent_id IS NULL) OR u.parent_id = ?1)"                    \
     " AND (?2 = 0 OR u.region_id = ?2) AND (?3 IS NULL OR u.kind = ?3)"                          \
-    " AND (?4 IS NULL OR " LIKE_CONTAINS("u.name", "?4") " OR " LIKE_PREFIX("u.code", "?4") ")"
+    " AND (?4 IS NULL OR " LIKE_CONTAINS("u.name", "?4") " OR " LIKE_PREFIX("u.code", "?4") ")"   \
+    " AND (?5 IS NULL OR u.org_type = ?5)"
 
 static const struct sort_col sorts[] = {{"code", "u.code"}, {"name", "u.name"}, {"kind", "u.kind"},
                                         {"sort", "u.sort"}, {"id", "u.id"},     {"region_id", "u.region_id"},
@@ -26,6 +27,7 @@ static void bind_filter(struct db_stmt *s, const struct unit_filter *f, const st
     db_bind_int(s, 2, f->region_id);
     db_bind_text(s, 3, f->kind);
     db_bind_text(s, 4, pg->keyword);
+    db_bind_text(s, 5, f->org_type);
 }
 
 int st_unit_list(struct db *db, const struct unit_filter *f, const struct paging *pg, json_t **items,
@@ -40,12 +42,12 @@ int st_unit_list(struct db *db, const struct unit_filter *f, const struct paging
     if ((rc = db_int(s, total))) return rc;
     char sql[2048];
     store_sql_order(sql, sizeof sql, "SELECT " UNIT_COLS UNIT_FROM UNIT_WHERE, order, pg->desc,
-                    ", u.id LIMIT ?5 OFFSET ?6");
+                    ", u.id LIMIT ?6 OFFSET ?7");
     s = db_prepare(db, sql);
     if (!s) return SX_EINTERNAL;
     bind_filter(s, f, pg);
-    db_bind_int(s, 5, pg->page_size);
-    db_bind_int(s, 6, (pg->page - 1) * pg->page_size);
+    db_bind_int(s, 6, pg->page_size);
+    db_bind_int(s, 7, (pg->page - 1) * pg->page_size);
     return db_all_json(s, items);
 }
 
@@ -124,6 +126,7 @@ static void bind_in(struct db_stmt *s, const struct unit_in *in, const char *now
     db_bind_int(s, 5, in->region_id);
     db_bind_int(s, 6, in->sort);
     db_bind_text(s, 7, now);
+    db_bind_text(s, 9, in->org_type ? in->org_type : "");
 }
 
 static int audit(struct db *db, const struct audit_ctx *a, const char *action, int64_t id, const struct unit_in *in)
@@ -132,8 +135,9 @@ static int audit(struct db *db, const struct audit_ctx *a, const char *action, i
     snprintf(oid, sizeof oid, "%lld", (long long)id);
     char *d = NULL;
     if (in) {
-        json_t *o = json_pack("{s:s?,s:s,s:s,s:I,s:I}", "code", in->code, "name", in->name, "kind", in->kind,
-                              "parent_id", (json_int_t)in->parent_id, "region_id", (json_int_t)in->region_id);
+        json_t *o = json_pack("{s:s?,s:s,s:s,s:s,s:I,s:I}", "code", in->code, "name", in->name, "kind", in->kind,
+                              "org_type", in->org_type ? in->org_type : "", "parent_id", (json_int_t)in->parent_id,
+                              "region_id", (json_int_t)in->region_id);
         d = json_dumps(o, JSON_COMPACT);
         json_decref(o);
     }
@@ -151,7 +155,11 @@ int st_unit_create(struct db *db, const struct audit_ctx *a, const struct unit_i
     char now[32];
     time_iso_now(now);
     struct db_stmt *s = db_prepare(db, "INSERT INTO units (code, name, kind, parent_id, region_id, path, sort,"
-                                       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?7)");
+                                       " created_at, updated_at, org_type) VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?7, ?9)");
+    if (!s) {
+        rc = SX_EINTERNAL;
+        goto fail;
+    }
     bind_in(s, in, now);
     if ((rc = db_run(s))) {
         if (rc == SX_EDUPLICATE) *field = "code";
@@ -185,7 +193,11 @@ int st_unit_update(struct db *db, const struct audit_ctx *a, int64_t id, int64_t
     char now[32];
     time_iso_now(now);
     s = db_prepare(db, "UPDATE units SET code = ?1, name = ?2, kind = ?3, parent_id = ?4, region_id = ?5,"
-                       " sort = ?6, version = version + 1, updated_at = ?7 WHERE id = ?8");
+                       " sort = ?6, version = version + 1, updated_at = ?7, org_type = ?9 WHERE id = ?8");
+    if (!s) {
+        rc = SX_EINTERNAL;
+        goto fail;
+    }
     bind_in(s, in, now);
     db_bind_int(s, 8, id);
     if ((rc = db_run(s))) {

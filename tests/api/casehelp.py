@@ -97,23 +97,31 @@ FLOW = {
     "extend_reject": ("case:extend_approve", {"signed", "in_progress"}, None, ("reason",)),
     "supervise": ("case:supervise", NONTERMINAL, None, ("reason",)),
     "take_charge": ("case:supervise", NONTERMINAL, None, ()),
-    "review_request": ("case:review", {"closed"}, None, ("reason",)),
-    "recheck_request": ("case:review", {"closed"}, None, ("reason",)),
+    # 复查/复核 may be requested from the reply on: the 30 days run from the reply
+    "review_request": ("case:review", {"replied", "called_back", "closed"}, None, ("reason",)),
+    "recheck_request": ("case:review", {"replied", "called_back", "closed"}, None, ("reason",)),
     "onspot": ("case:accept", {"accepted"}, "replied", ("reply_text",)),
     "down_visit": ("case:supervise", NONTERMINAL, None, ("contact",)),
+    "reclassify": ("case:intake", NONTERMINAL, None, ("reason", "kind")),
 }
 ACTIONS = list(FLOW)  # enum order of case_flow.h
 HANDLING_UNIT_ONLY = {"sign", "return", "contact", "reply", "extend_request"}
 
 
 def flow_allowed(status, kind="suggestion", ext="none", review_level=0, review_requested=False,
-                 leader_in_charge=False, matter_final=False):
-    """The actions case_flow_allowed() gives for this state (state and flags, inputs ignored)."""
+                 leader_in_charge=False, matter_final=False, open_repeat=False):
+    """The actions case_flow_allowed() gives for this state (state and flags, inputs ignored). A
+    repeat of a matter closed by 复核 (matter_final) may still be accepted, with the new facts and
+    reasons; a repeat of a matter in handling (open_repeat) may not."""
     out = []
     for a, (_, frm, _, _) in FLOW.items():
         if status not in frm:
             continue
-        if a == "accept" and (kind == "legal" or matter_final):
+        if a == "accept" and (kind == "legal" or open_repeat):
+            continue
+        if a == "onspot" and open_repeat:
+            continue
+        if a == "reclassify" and review_level:
             continue
         if a == "decline" and kind == "legal":
             continue
@@ -202,6 +210,18 @@ class World:
         self._roles = None
         self._n = 0
 
+    def discipline(self):
+        """(unit id, user id, client) of a handler in 地区纪委监委, the 纪检监察 organ a 检举控告 goes to."""
+        if not hasattr(self, "_jw"):
+            unit = res_unit_id(self.admin, "宁川地区纪委监委")
+            uid, c = self.new_user(f"jw_handler{self._n}", unit, roles=["handler"])
+            self._jw = (unit, uid, c)
+        return self._jw
+
+    def organ(self, name):
+        """Id of an organ of the master data (政法机关, 纪检监察机关) by name."""
+        return res_unit_id(self.admin, name)
+
     def roles(self):
         if self._roles is None:
             self._roles = res_role_ids(self.sec)
@@ -247,8 +267,8 @@ def act(client, cid, action, expect=200, version=True, **body):
     """POST an action (with the case's current version unless version=False or given)."""
     if version is True and "version" not in body:
         g = client.get(f"{C}/{cid}")
-        if g.status_code == 200:
-            body["version"] = g.json()["version"]
+        # a case the client cannot see still gets a well-formed request (only visibility refuses it)
+        body["version"] = g.json()["version"] if g.status_code == 200 else 1
     r = client.post(f"{C}/{cid}/actions/{action}", json=body)
     assert r.status_code == expect, (action, cid, r.status_code, r.text)
     return r.json() if r.status_code == 200 else r

@@ -158,12 +158,16 @@ def test_todo_counts_filters_and_pages(fresh_server):
             "petitioners": [{"name": "丙", "phone": f"1391234{i:04d}"}]})
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
-    r = clerk.post(f"/api/v1/cases/{ids[2]}/actions/accept", json={})
+    r = clerk.post(f"/api/v1/cases/{ids[2]}/actions/accept", json={"version": 1})
     assert r.status_code == 200
     body = clerk.get("/api/v1/todo").json()
     assert body["counts"]["accept"] == 2 and body["counts"]["assign"] == 1
     assert body["total"] == 3 and len(body["items"]) == 3
-    assert body["counts"]["overdue"] == 1  # received 40 days ago: the 15-day decision is past
+    # received 40 days ago: the 15-day decision is past; received 10 days ago: these are first
+    # petitions (初信初访), whose 三个第一 target (assigned within 2 working days) is past too
+    assert body["counts"]["overdue"] == 2
+    byid = {x["case_id"]: x for x in body["items"]}
+    assert byid[ids[1]]["due_step"] == "first_assign" and byid[ids[1]]["first_time"] is True
     dues = [x["due_date"] for x in body["items"]]
     assert dues == sorted(dues)
     # one page at a time, the counts stay those of all tasks
@@ -175,8 +179,11 @@ def test_todo_counts_filters_and_pages(fresh_server):
     assign = clerk.get("/api/v1/todo", params={"task": "assign"}).json()
     assert assign["total"] == 1 and [x["case_id"] for x in assign["items"]] == [ids[2]]
     over = clerk.get("/api/v1/todo", params={"deadline_state": "overdue"}).json()
-    assert over["total"] == 1 and over["items"][0]["case_id"] == ids[0]
-    assert over["items"][0]["deadline_state_label"] == "逾期"
+    assert over["total"] == 2 and {x["case_id"] for x in over["items"]} == {ids[0], ids[2]}
+    assert all(x["deadline_state_label"] == "逾期" for x in over["items"])
+    # the statutory deadline of the 10-day-old case is still running: only its target is missed
+    det = clerk.get(f"/api/v1/cases/{ids[2]}").json()
+    assert det["due_step"] == "accept_decision" and det["deadline_state"] != "overdue"
     for bad in ({"task": "nap"}, {"deadline_state": "late"}, {"page_size": 0}, {"page_size": 201}):
         r = clerk.get("/api/v1/todo", params=bad)
         assert r.status_code == 400, (bad, r.text)

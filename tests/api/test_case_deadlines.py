@@ -144,7 +144,9 @@ def test_close_is_60_days_from_acceptance(w, cal):
 
 STEP_LABELS = {"accept_decision": "受理期限", "notice": "告知期限", "unit_notice": "承办告知期限",
                "objection": "异议期限", "close": "办结期限", "review_request": "复查申请期限",
-               "review_answer": "复查答复期限", "recheck_request": "复核申请期限", "recheck_answer": "复核答复期限"}
+               "review_answer": "复查答复期限", "recheck_request": "复核申请期限", "recheck_answer": "复核答复期限",
+               "first_assign": "初信初访交办时限", "first_supervise": "初信初访督办时限",
+               "first_callback": "初信初访回访时限"}
 
 
 def test_due_step_labels_per_contract(w):

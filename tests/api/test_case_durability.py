@@ -20,7 +20,8 @@ def race(clients, cid, action, body_of):
     out = [None] * len(clients)
 
     def go(i, c):
-        body = body_of(i)
+        body = dict(body_of(i))
+        body.setdefault("version", c.get(f"{C}/{cid}").json()["version"])
         barrier.wait()
         out[i] = c.post(f"{C}/{cid}/actions/{action}", json=body).status_code
 
@@ -53,6 +54,7 @@ def test_concurrent_different_actions(w, server):
         out = {}
 
         def go(name, c, body):
+            body = dict(body, version=c.get(f"{C}/{cid}").json()["version"])
             barrier.wait()
             out[name] = c.post(f"{C}/{cid}/actions/{name}", json=body).status_code
 

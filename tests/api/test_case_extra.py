@@ -393,8 +393,14 @@ def test_todo_clerk(ds, xy, ctx, server):
     assert it["task_label"] == "待受理" and it["status"] == "registered" and it["status_label"] == "登记"
     assert it["case_no"] == c["case_no"] and it["title"] == c["title"]
     assert it["kind"] == "suggestion" and it["kind_label"] == "建议意见"
-    assert it["due_date"] == c["due_date"] and it["deadline_state"] in ("normal", "due_soon", "overdue")
-    assert it["deadline_state_label"] in ("正常", "临期", "逾期") and it["due_step_label"]
+    # a first petition (初信初访) is to be assigned at once: its task is due by the 三个第一 target,
+    # earlier than the statutory 15 days the case itself shows
+    target = next(x for x in c["deadlines"] if x["step"] == "first_assign")
+    assert c["first_time"] is True and c["due_step"] == "accept_decision"
+    assert it["due_date"] == target["due_date"] < c["due_date"] and it["due_step"] == "first_assign"
+    assert it["first_time"] is True and it["due_step_label"] == "初信初访交办时限"
+    assert it["deadline_state"] in ("normal", "due_soon", "overdue")
+    assert it["deadline_state_label"] in ("正常", "临期", "逾期")
     assert it["urgency"] == "normal" and it["supervised"] is False
     assert c["id"] not in {i["case_id"] for i in todo(xy)}
     # after 受理 the clerk's task becomes 交办
@@ -412,7 +418,15 @@ def test_todo_handler_and_leader(ds, handler, leader, ctx):
     assert c["id"] not in {i["case_id"] for i in todo(ds)}  # nothing for the clerk while the unit works
     act(handler, c["id"], "sign")
     assert (c["id"], "reply") in tasks(todo(handler))
+    # 三个第一: a first petition in handling is the leader's to supervise at once
+    it = next(i for i in todo(leader) if i["case_id"] == c["id"])
+    assert it["task"] == "supervise" and it["task_label"] == "待督办" and it["due_step"] == "first_supervise"
+    d = ds.get(f"/api/v1/cases/{c['id']}").json()
+    assert it["due_date"] == next(x for x in d["deadlines"] if x["step"] == "first_supervise")["due_date"]
+    act(leader, c["id"], "supervise", reason="初信初访，请第一时间办理")
     assert c["id"] not in {i["case_id"] for i in todo(leader)}
+    d = ds.get(f"/api/v1/cases/{c['id']}").json()
+    assert next(x for x in d["deadlines"] if x["step"] == "first_supervise")["done"] is True
     act(handler, c["id"], "extend_request", reason="需要现场勘查", extend_days=15)
     items = todo(leader)
     it = next(i for i in items if i["case_id"] == c["id"])
@@ -493,7 +507,11 @@ def test_export(ds, xy, ctx, auditadmin):
 def test_settings_get(ds, leader, server):
     s = settings(ds)
     assert set(s["steps"]) == {"accept_decision", "notice", "unit_notice", "objection", "close", "review_request",
-                               "review_answer", "recheck_request", "recheck_answer"}
+                               "review_answer", "recheck_request", "recheck_answer", "first_assign",
+                               "first_supervise", "first_callback"}
+    # 三个第一 of first petitions: shorter targets, in working days
+    assert s["steps"]["first_assign"] == {"days": 2, "working": True, "label": "初信初访交办"}
+    assert s["extension_approval"] == "unit_or_above" and s["extension_approval_label"]
     assert s["steps"]["close"]["days"] == 60
     assert s["steps"]["objection"]["days"] == 5 and s["steps"]["objection"]["working"] is True
     assert all(v["label"] for v in s["steps"].values())
@@ -563,6 +581,9 @@ def test_todo_deadline_state_follows_today(tmp_path, monkeypatch):
         clerk = srv.client("clerk_dongshan")
         town = srv.sql("SELECT r.id FROM regions r JOIN regions k ON r.parent_id = k.id"
                        " WHERE k.name = '东山县' ORDER BY r.id LIMIT 1")[0][0]
+        # the 三个第一 target as long as the statutory limit: the task is due by the latter, as the list
+        admin = srv.client("sysadmin")
+        put_settings(admin, settings(admin), steps={"first_assign": {"days": 15, "working": False}})
         c = new_case(clerk, town)
         due = datetime.date.fromisoformat(c["due_date"])
         warn = settings(clerk)["warn_days"]

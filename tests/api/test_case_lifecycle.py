@@ -25,8 +25,10 @@ def todo_tasks(client, cid):
 @pytest.mark.parametrize("kind", ["suggestion", "appeal", "report"])
 def test_main_line(w, kind):
     over = {"kind": kind}
+    unit, handler_id, handler = w.zjj, w.handler_id, w.handler
     if kind == "report":
-        over["accused_unit_id"] = w.edu  # accuses 地区教育局; handled by 地区住建局
+        over["accused_unit_id"] = w.edu  # accuses 地区教育局; handled by the 纪检监察 organ
+        unit, handler_id, handler = w.discipline()
     c = w.create(**over)
     cid = c["id"]
     assert c["status"] == "registered" and c["status_label"] == "登记" and c["kind"] == kind
@@ -43,36 +45,38 @@ def test_main_line(w, kind):
     assert "assign" in todo_tasks(w.clerk, cid)
 
     deadline = today() + dt.timedelta(days=40)
-    det = act(w.clerk, cid, "assign", unit_id=w.zjj, handler_id=w.handler_id, deadline=str(deadline))
-    assert det["status"] == "assigned" and det["handling_unit_id"] == w.zjj and det["handler_id"] == w.handler_id
-    assert det["handling_unit_name"] == "地区住房和城乡建设局" and det["assign_deadline"].startswith(str(deadline))
+    det = act(w.clerk, cid, "assign", unit_id=unit, handler_id=handler_id, deadline=str(deadline))
+    assert det["status"] == "assigned" and det["handling_unit_id"] == unit and det["handler_id"] == handler_id
+    assert det["handling_unit_name"] == ("宁川地区纪委监委" if kind == "report" else "地区住房和城乡建设局")
+    assert det["assign_deadline"].startswith(str(deadline))
     assert det["due_step"] == "objection"
-    assert "sign" in todo_tasks(w.handler, cid)
-    hd = get(w.handler, cid)
+    assert "sign" in todo_tasks(handler, cid)
+    hd = get(handler, cid)
     assert set(codes(hd["allowed_actions"])) == {"sign", "return"}
 
-    det = act(w.handler, cid, "sign")
+    det = act(handler, cid, "sign")
     assert det["status"] == "signed" and det["signed_at"] and det["due_step"] == "close"
-    assert "reply" in todo_tasks(w.handler, cid)
-    det = act(w.handler, cid, "contact", **step_body(w, "contact", kind))
+    assert "reply" in todo_tasks(handler, cid)
+    det = act(handler, cid, "contact", **step_body(w, "contact", kind))
     assert det["status"] == "in_progress"
     ev = det["timeline"][-1]
     assert ev["action"] == "contact" and ev["data"].get("contact_how") == "电话"
-    assert ev["data"].get("contact_with") == "信访人本人" and ev["actor_name"] == "地区住建局承办人"
+    assert ev["data"].get("contact_with") == "信访人本人"
+    assert ev["actor_name"] == ("地区住建局承办人" if kind != "report" else handler.me["display_name"])
     # a second contact record keeps 办理中
-    det = act(w.handler, cid, "contact", contact_how="面谈", contact_with="信访人家属")
+    det = act(handler, cid, "contact", contact_how="面谈", contact_with="信访人家属")
     assert det["status"] == "in_progress"
 
     if kind == "appeal":
-        r = act(w.handler, cid, "reply", expect=422, reply_text="已答复。")
+        r = act(handler, cid, "reply", expect=422, reply_text="已答复。")
         assert err(r)["field"] == "outcome" and has_cjk(err(r)["message"])
-        r = act(w.handler, cid, "reply", expect=422, reply_text="已答复。", outcome="maybe")
+        r = act(handler, cid, "reply", expect=422, reply_text="已答复。", outcome="maybe")
         assert err(r)["field"] == "outcome"
-        assert get(w.handler, cid)["status"] == "in_progress"
-        det = act(w.handler, cid, "reply", reply_text="经核实，诉求合理，予以支持。", outcome="explain")
+        assert get(handler, cid)["status"] == "in_progress"
+        det = act(handler, cid, "reply", reply_text="经核实，诉求合理，予以支持。", outcome="explain")
         assert det["outcome"] == "explain" and det["outcome_label"] == "解释说明"
     else:
-        det = act(w.handler, cid, "reply", reply_text="经核实，已安排修缮。")
+        det = act(handler, cid, "reply", reply_text="经核实，已安排修缮。")
     assert det["status"] == "replied" and det["replied_at"] and det["reply_text"]
     assert "callback" in todo_tasks(w.clerk, cid)
 
@@ -94,9 +98,9 @@ def test_main_line(w, kind):
     # statuses recorded on every transition
     assert [(e["from_status"], e["to_status"]) for e in det["timeline"][1:4]] == [
         ("registered", "accepted"), ("accepted", "assigned"), ("assigned", "signed")]
-    assert todo_tasks(w.clerk, cid) == [] and todo_tasks(w.handler, cid) == []
+    assert todo_tasks(w.clerk, cid) == [] and todo_tasks(handler, cid) == []
     # still visible to both sides afterwards
-    assert get(w.handler, cid)["status"] == "closed"
+    assert get(handler, cid)["status"] == "closed"
 
 
 def test_legal_is_forwarded_not_accepted(w):
@@ -110,10 +114,18 @@ def test_legal_is_forwarded_not_accepted(w):
         assert err(r)["code"] == "conflict" and has_cjk(err(r)["message"])
         assert codes(err(r)["allowed"]) == allowed
     assert get(w.clerk, cid)["version"] == det["version"]
-    r = act(w.clerk, cid, "forward", expect=422)
-    assert err(r)["field"] == "forward_to"
-    det = act(w.clerk, cid, "forward", forward_to="东山县人民法院", note="属于诉讼程序")
+    # 诉访分离: forwarded to a 政法 organ chosen from the unit master data, never to free text
+    for body in ({}, {"forward_to": "东山县人民法院"}):
+        r = act(w.clerk, cid, "forward", expect=422, **body)
+        assert err(r)["field"] == "forward_unit_id" and "政法机关" in err(r)["message"]
+    r = act(w.clerk, cid, "forward", expect=422, forward_unit_id=w.zjj)  # not a 政法 organ
+    assert err(r)["field"] == "forward_unit_id" and "政法机关" in err(r)["message"]
+    organs = w.clerk.get(f"{C}/organs", params={"org_type": "politics_law"}).json()["items"]
+    court = next(o for o in organs if o["name"] == "东山县人民法院")
+    assert court["org_type_label"] == "政法机关" and all(o["org_type"] == "politics_law" for o in organs)
+    det = act(w.clerk, cid, "forward", forward_unit_id=court["id"], note="属于诉讼程序")
     assert det["status"] == "forwarded" and det["forward_to"] == "东山县人民法院"
+    assert det["forward_unit_id"] == court["id"] and det["forward_unit_name"] == "东山县人民法院"
     assert det["allowed_actions"] == [] and det["due_date"] == ""
 
 

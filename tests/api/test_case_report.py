@@ -48,7 +48,7 @@ def invisible(client, rep):
     all_items, all_total = listing(client)
     assert cid not in {i["id"] for i in all_items} and all_total == len(all_items)
     for a, body in (("accept", {}), ("supervise", {"reason": "x"}), ("sign", {})):
-        r = client.post(f"{C}/{cid}/actions/{a}", json=body)
+        r = client.post(f"{C}/{cid}/actions/{a}", json=dict(body, version=c["version"]))
         assert r.status_code == 404, (a, r.text)
     assert client.get(f"{C}/{cid}/pii").status_code in (403, 404)
     r = client.post(f"{C}/{cid}/attachments", params={"name": "a.txt"}, data=b"hello")

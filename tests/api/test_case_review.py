@@ -99,25 +99,45 @@ def test_recheck_case_is_final(w, chain):
 
 
 def test_duplicate_of_final_matter_not_accepted(w, chain):
+    """After 复核 the same facts and reasons are 不再受理 (2022 art. 36): accepting the repeat needs
+    the new facts and reasons; without them it is declined with the 不再受理 notice."""
     orig, rev, rechk = chain
     c = w.create(kind="appeal", duplicate_of=rechk, title="同一事项再次信访")
-    assert c["duplicate_of"] == rechk
-    assert "accept" not in codes(c["allowed_actions"])
-    r = act(w.clerk, c["id"], "accept", expect=409)
-    assert err(r)["code"] == "conflict" and has_cjk(err(r)["message"])
+    assert c["duplicate_of"] == rechk and c["matter_final"] is True
+    accept = next(a for a in c["allowed_actions"] if a["code"] == "accept")
+    assert accept["needs"] == ["reason"]
+    decline = next(a for a in c["allowed_actions"] if a["code"] == "decline")
+    assert decline["needs"] == []
+    r = act(w.clerk, c["id"], "accept", expect=422)
+    assert err(r)["field"] == "reason" and "新的事实和理由" in err(r)["message"]
     assert get(w.clerk, c["id"])["status"] == "registered"
-    # declining it is still possible (with the reason that the matter is final)
-    det = act(w.clerk, c["id"], "decline", reason="已经复核，不再受理")
-    assert det["status"] == "declined"
+    det = act(w.clerk, c["id"], "decline")
+    assert det["status"] == "declined" and "不再受理" in det["notice_text"]
+    assert get(w.clerk, rechk)["case_no"] in det["notice_text"] and "。。" not in det["notice_text"]
+    assert "复核终结" in det["decline_reason"]
+
+
+def test_final_matter_accepted_with_new_facts_is_audited(w, chain):
+    orig, rev, rechk = chain
+    c = w.create(kind="appeal", duplicate_of=orig, title="同一事项再次信访（新证据）")
+    assert c["matter_final"] is True  # the original of a matter closed by 复核 is final as well
+    det = act(w.clerk, c["id"], "accept", reason="信访人提供了新的证据材料：2026年11月的书面协议")
+    assert det["status"] == "accepted"
+    ev = det["timeline"][-1]
+    assert ev["action"] == "accept" and ev["data"]["accepted_despite_final"] is True
+    assert "新的证据材料" in ev["data"]["reason"]
+    logs = w.audit.get("/api/v1/audit", params={"action": "case.accept", "page_size": 200}).json()["items"]
+    rec = next(x for x in logs if x["object_id"] == str(c["id"]))
+    assert "新的证据材料" in rec["details"] and "accepted_despite_final" in rec["details"]
 
 
 def test_duplicate_of_original_of_final_matter_not_accepted(w, chain):
     """The matter went through 复核: a new case filed as a duplicate of the original case is the
-    same matter (2022 art. 36), so it cannot be accepted either."""
+    same matter (2022 art. 36), so it cannot be accepted without the new facts and reasons."""
     orig, rev, rechk = chain
     c = w.create(kind="appeal", duplicate_of=orig, title="同一事项再次信访（原件）")
-    r = act(w.clerk, c["id"], "accept", expect=409)
-    assert err(r)["code"] == "conflict"
+    r = act(w.clerk, c["id"], "accept", expect=422)
+    assert err(r)["field"] == "reason"
 
 
 def test_duplicate_of_ordinary_case_can_be_accepted(w):

@@ -56,6 +56,7 @@ def not_visible(client, case):
     assert r.status_code == 404 and err(r)["code"] == "not_found"
     assert client.get(f"{C}/{cid}/pii").status_code == 404
     for a, body in (("accept", {}), ("decline", {"reason": "越权"}), ("supervise", {"reason": "x"})):
+        body["version"] = case["version"]  # a well-formed action: only visibility refuses it
         assert client.post(f"{C}/{cid}/actions/{a}", json=body).status_code == 404, a
     assert client.post(f"{C}/{cid}/links", json={"case_id": cid}).status_code in (404, 422)
     assert client.post(f"{C}/{cid}/query-code").status_code == 404

@@ -61,9 +61,17 @@ def new_case(srv, kind="suggestion"):
 
 
 def act(client, cid, action, expect=200, **body):
+    if "version" not in body:  # every action names the version it was decided on (428 otherwise)
+        g = client.get(f"/api/v1/cases/{cid}")
+        if g.status_code == 200:
+            body["version"] = g.json()["version"]
     r = client.post(f"/api/v1/cases/{cid}/actions/{action}", json=body)
     assert r.status_code == expect, r.text
     return r.json()
+
+
+def ver(client, cid):
+    return client.get(f"/api/v1/cases/{cid}").json()["version"]
 
 
 def assign(srv, cid):
@@ -111,7 +119,7 @@ def test_return_only_within_objection_period(clock):
     d = h.get(f"/api/v1/cases/{cid}").json()
     assert "return" not in codes(d) and "sign" in codes(d)
     assert d["deadline_state"] == "overdue"
-    r = h.post(f"/api/v1/cases/{cid}/actions/return", json={"reason": "不属于本单位职责"})
+    r = h.post(f"/api/v1/cases/{cid}/actions/return", json={"reason": "不属于本单位职责", "version": ver(h, cid)})
     assert r.status_code == 409, r.text
     assert "退回异议期限" in r.json()["error"]["message"]
     assert {"code": "sign", "label": "签收"} in r.json()["error"]["allowed"]
@@ -130,25 +138,27 @@ def test_review_and_recheck_windows(clock):
     srv = clock.at(late)
     clerk = srv.client("clerk_dongshan")
     assert "review_request" not in codes(clerk.get(f"/api/v1/cases/{cid}").json())
-    r = clerk.post(f"/api/v1/cases/{cid}/actions/review_request", json={"reason": "不服答复"})
+    r = clerk.post(f"/api/v1/cases/{cid}/actions/review_request", json={"reason": "不服答复", "version": ver(clerk, cid)})
     assert r.status_code == 409 and "复查申请期限" in r.json()["error"]["message"]
     srv = clock.at(window)
     clerk = srv.client("clerk_dongshan")
     d = act(clerk, cid, "review_request", reason="不服答复")
     review = next(link for link in d["links"] if link["kind"] == "review")
     rid = review["case_id"]
-    again = clerk.post(f"/api/v1/cases/{cid}/actions/review_request", json={"reason": "再次申请"})
+    again = clerk.post(f"/api/v1/cases/{cid}/actions/review_request", json={"reason": "再次申请",
+                                                                             "version": ver(clerk, cid)})
     assert again.status_code == 409
     # the review case runs its own course; its closing opens the 复核 window, not another 复查
     srv = clock.at()
     rd = to_closed(srv, rid)
     assert rd["review_level"] == 1
     clerk = srv.client("clerk_dongshan")
-    r = clerk.post(f"/api/v1/cases/{rid}/actions/review_request", json={"reason": "x"})
+    r = clerk.post(f"/api/v1/cases/{rid}/actions/review_request", json={"reason": "x", "version": ver(clerk, rid)})
     assert r.status_code == 409
     rwin = next(x for x in rd["deadlines"] if x["step"] == "recheck_request")["due_date"]
     srv = clock.at((datetime.date.fromisoformat(rwin) + datetime.timedelta(days=1)).isoformat())
-    r = srv.client("clerk_dongshan").post(f"/api/v1/cases/{rid}/actions/recheck_request", json={"reason": "申请复核"})
+    c2 = srv.client("clerk_dongshan")
+    r = c2.post(f"/api/v1/cases/{rid}/actions/recheck_request", json={"reason": "申请复核", "version": ver(c2, rid)})
     assert r.status_code == 409 and "复核申请期限" in r.json()["error"]["message"]
     srv = clock.at()
     clerk = srv.client("clerk_dongshan")
@@ -156,7 +166,8 @@ def test_review_and_recheck_windows(clock):
     kid = next(link["case_id"] for link in d["links"] if link["kind"] == "review" and link["case_id"] != cid)
     kd = to_closed(srv, kid)
     assert kd["review_level"] == 2
-    # after 复核 the matter is final: a new registration of it as a repeat cannot be accepted
+    # after 复核 the matter is final: a new registration of it as a repeat is accepted only with
+    # the new facts and reasons; without them it is declined with the 不再受理 notice
     assert not any(x["step"].endswith("_request") for x in kd["deadlines"])
     regions = clerk.get("/api/v1/regions", params={"page_size": 200}).json()["items"]
     town = next(r for r in regions if r.get("parent_id") == next(c for c in regions if c["name"] == "东山县")["id"])
@@ -165,8 +176,12 @@ def test_review_and_recheck_windows(clock):
         "content": "同一事实和理由", "duplicate_of": kid, "petitioners": [{"name": "甲", "phone": "13700001111"}]})
     assert r.status_code == 201, r.text
     new_id = r.json()["id"]
-    r = clerk.post(f"/api/v1/cases/{new_id}/actions/accept", json={})
-    assert r.status_code == 409 and "不再受理" in r.json()["error"]["message"]
+    assert r.json()["matter_final"] is True
+    r = clerk.post(f"/api/v1/cases/{new_id}/actions/accept", json={"version": ver(clerk, new_id)})
+    assert r.status_code == 422 and "新的事实和理由" in r.json()["error"]["message"], r.text
+    assert r.json()["error"]["field"] == "reason"
+    d = act(clerk, new_id, "decline")
+    assert d["status"] == "declined" and "不再受理" in d["notice_text"] and "第三十六条" in d["notice_text"]
 
 
 def test_deadline_state_moves_with_time(clock):
