@@ -1,3 +1,4 @@
+/* Repeat detection and same-matter decision; the model is described in repeat.h. */
 #include "repeat.h"
 #include "repeat_lexicon.h"
 #include "similar.h"
