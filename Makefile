@@ -106,14 +106,18 @@ build/fuzz/fuzz_person: fuzz/fuzz_person.c src/domain/person_id.c src/domain/que
 build/fuzz/fuzz_mime: fuzz/fuzz_mime.c src/domain/mime.c src/util/jsonv.c src/util/err.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
+build/fuzz/fuzz_repeat: fuzz/fuzz_repeat.c src/domain/repeat.c src/domain/repeat_lexicon.c src/domain/similar.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $^
 fuzz:
 	@scripts/deps.sh fuzz
-	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person build/fuzz/fuzz_mime
-	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person build/fuzz/corpus-mime
+	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person build/fuzz/fuzz_mime build/fuzz/fuzz_repeat
+	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person build/fuzz/corpus-mime build/fuzz/corpus-repeat
 	build/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-json fuzz/corpus/json
 	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-csv fuzz/corpus/csv
 	build/fuzz/fuzz_person -max_total_time=$(FUZZ_SECONDS) -max_len=128 build/fuzz/corpus-person fuzz/corpus/person
 	build/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-mime fuzz/corpus/mime
+	build/fuzz/fuzz_repeat -max_total_time=$(FUZZ_SECONDS) -max_len=16384 build/fuzz/corpus-repeat fuzz/corpus/repeat
 
 bench:
 	@scripts/deps.sh bench

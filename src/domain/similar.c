@@ -80,20 +80,27 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+size_t similar_normalize(const char *text, size_t len, int32_t *out, size_t cap)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t nc = 0;
+    if (!text) return 0;
+    for (size_t i = 0; i < len && nc < cap;) {
+        int32_t c = next_cp(s, len, &i);
+        if (c < 0 || insignificant(c)) continue;
+        out[nc++] = fold(c);
+    }
+    return nc;
+}
+
 int similar_prepare(const char *text, size_t len, struct similar_text *t)
 {
     memset(t, 0, sizeof *t);
     if (!text || !len) return 0;
-    const unsigned char *s = (const unsigned char *)text;
     size_t cap = len < SIMILAR_MAX_CHARS ? len : SIMILAR_MAX_CHARS; /* ≥ significant characters */
     int32_t *cp = malloc(cap * sizeof *cp);
     if (!cp) return -1;
-    size_t nc = 0;
-    for (size_t i = 0; i < len && nc < cap;) {
-        int32_t c = next_cp(s, len, &i);
-        if (c < 0 || insignificant(c)) continue;
-        cp[nc++] = fold(c);
-    }
+    size_t nc = similar_normalize(text, len, cp, cap);
     t->chars = nc;
     if (nc == 0) {
         free(cp);

@@ -21,6 +21,11 @@ struct similar_text {
     size_t chars; /* significant characters */
 };
 
+/* The significant characters of len bytes of text (need not be NUL-terminated), as described
+ * above: punctuation, whitespace and invalid UTF-8 dropped, letters folded. Writes at most cap code
+ * points to out (owned by the caller) and returns how many it wrote; 0 for a NULL text. Shared by
+ * repeat.c so both agree on what a character is. */
+size_t similar_normalize(const char *text, size_t len, int32_t *out, size_t cap);
 /* Prepares len bytes of text (need not be NUL-terminated). 0, or -1 when memory runs out
  * (t is then empty). Free with similar_free. */
 int similar_prepare(const char *text, size_t len, struct similar_text *t);
