@@ -420,7 +420,7 @@ static int settings_put(struct req *r)
         {"max_extension_days", "最长延期天数", JV_INT, 0, 1, 90},
         {"warn_days", "临期提醒天数", JV_INT, 0, 0, 30},
         {"repeat_window_days", "重复件查找范围（天）", JV_INT, 0, 1, 3650},
-        {"similarity_percent", "重复件提示阈值", JV_INT, 0, 30, 100},
+        {"similarity_percent", "重复件提示阈值", JV_INT, 0, 20, 100},
         {"extension_approval", "延期审批人", JV_STR, 0, 1, 20},
         {"version", "版本号", JV_INT, 0, 0, INT64_MAX}, /* 0: never saved (the defaults) */
     };

@@ -52,7 +52,7 @@ struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct cas
 struct case_settings {
     struct deadline_settings dl;
     int repeat_window_days;  /* repeat detection looks this far back (default 365) */
-    int similarity_percent;  /* matter score from which a case is suggested as a repeat (default 60) */
+    int similarity_percent;  /* matter score from which a case is suggested as a repeat (default 45) */
     enum case_ext_approval ext_approval; /* who approves an extension (default: the handling unit's
                                           * leaders or above) */
     int64_t version;

@@ -9,10 +9,10 @@
  * representative counts) within the repeat window, plus any such case whose matter was closed by
  * 复核 however old; and the most recent cases of the same county (paraphrases of the same matter
  * by other people, for the clerk to judge). Each is compared as a matter: place (village,
- * township, county), category, title and content (domain/matter.c). */
+ * township, county), category, title and content (domain/repeat.c). */
 #include "store.h"
 #include "../domain/perm.h"
-#include "../domain/matter.h"
+#include "../domain/repeat.h"
 #include "../util/err.h"
 #include "../util/pii.h"
 #include "../util/timeu.h"
@@ -24,11 +24,13 @@
 #define CAND_PETITIONER 100 /* most recent cases of the same petitioners */
 #define CAND_COUNTY 500     /* most recent cases of the county compared by content */
 #define MAX_ITEMS 20
+#define MIN_TEXT_WEIGHT 4   /* less text than this (weighted characters) is not compared by content */
 
 struct hit {
     int64_t id;
     int by_id, by_phone, by_rep; /* the same petitioner, and how */
-    struct matter_result m;      /* comparison as a matter */
+    struct repeat_reason m;      /* comparison as a matter */
+    int suggest;                 /* possibly the same matter (anybody's): shown to the clerk */
     int compared;
     int same_matter;             /* same petitioner and same matter */
     int terminal, matter_final;
@@ -60,7 +62,7 @@ static struct hit *hit_of(struct hits *hs, int64_t id)
 static void cpy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
 /* County (level 2) and township (level 3) ids from a materialised region path "/1/4/9/27/". */
-static void place_of_path(const char *path, int64_t region_id, struct matter_case *c)
+static void place_of_path(const char *path, int64_t region_id, struct repeat_case *c)
 {
     c->region_id = region_id;
     c->county_id = c->township_id = 0;
@@ -79,7 +81,7 @@ static void place_of_path(const char *path, int64_t region_id, struct matter_cas
 }
 
 /* The input's place (region path looked up). */
-static int input_place(struct db *db, int64_t region_id, struct matter_case *c)
+static int input_place(struct db *db, int64_t region_id, struct repeat_case *c)
 {
     c->region_id = region_id;
     if (region_id <= 0) return SX_OK;
@@ -103,9 +105,14 @@ static void since_iso(int days, char out[32])
     "c.id, c.case_no, c.title, c.status, c.received_at, r.name, c.content, c.category, c.region_id," \
     " r.path, c.matter_final, c.due_date"
 
-/* Fills h from a candidate row and compares it with q as a matter. */
-static void read_candidate(struct db_stmt *s, const struct matter_case *q, const struct matter_params *rp,
-                           struct hit *h)
+/* How repeat detection compares: the new case prepared once, and the settings' threshold. */
+struct query {
+    struct repeat_prepared p;
+    int suggest_score;
+};
+
+/* Fills h from a candidate row and compares it with the query as a matter. */
+static int read_candidate(struct db_stmt *s, const struct query *q, struct hit *h)
 {
     cpy(h->case_no, sizeof h->case_no, db_col_text(s, 1));
     cpy(h->title, sizeof h->title, db_col_text(s, 2));
@@ -116,14 +123,19 @@ static void read_candidate(struct db_stmt *s, const struct matter_case *q, const
     int st = case_status_from_code(h->status);
     h->terminal = st >= 0 && case_status_terminal((enum case_status)st);
     h->matter_final = db_col_int(s, 10) != 0;
-    if (h->compared) return;
-    struct matter_case c = {0};
+    if (h->compared) return SX_OK;
+    struct repeat_case c = {0};
     place_of_path(db_col_text(s, 9), db_col_int(s, 8), &c);
     c.category = db_col_text(s, 7);
     c.title = db_col_text(s, 2);
     c.content = db_col_text(s, 6);
-    matter_compare(q, &c, rp, &h->m);
+    struct repeat_prepared cp;
+    if (repeat_prepare(&c, &cp)) return SX_EINTERNAL;
+    repeat_compare(&cp, &q->p, &h->m); /* the earlier case first */
+    repeat_release(&cp);
+    h->suggest = repeat_is_repeat(&h->m, q->suggest_score);
     h->compared = 1;
+    return SX_OK;
 }
 
 /* JSON array text of strings for json_each(?) (malloc'd, NULL on failure). */
@@ -146,8 +158,7 @@ static char *hash_array(const char *domain, const char *const *v, int n)
  * more representatives) counts as "同一代表人" unless another matched petitioner of that case is
  * not such a representative. */
 static int by_petitioner(struct db *db, const struct case_viewer *v, const struct case_match_in *in,
-                         const struct matter_case *q, const struct matter_params *rp, const char *since,
-                         struct hits *hs)
+                         const struct query *q, const char *since, struct hits *hs)
 {
     char *ids = hash_array("id", in->id_numbers, in->n_ids), *phones = hash_array("phone", in->phones, in->n_phones);
     int rc = SX_OK;
@@ -182,11 +193,11 @@ static int by_petitioner(struct db *db, const struct case_viewer *v, const struc
             rc = SX_EINTERNAL;
             break;
         }
-        read_candidate(s, q, rp, h);
+        if ((rc = read_candidate(s, q, h))) break;
         h->by_id = db_col_int(s, 12) != 0;
         h->by_phone = db_col_int(s, 13) != 0;
         h->by_rep = !h->by_id && !h->by_phone && db_col_int(s, 14) != 0;
-        h->same_matter = h->m.same_matter;
+        h->same_matter = repeat_same_matter(&h->m, 0);
     }
     db_reset(s);
     if (rc == DB_DONE) rc = SX_OK;
@@ -199,16 +210,16 @@ out:
 /* The most recent visible cases of the input's county within the window, compared as matters;
  * kept when the comparison says they may be the same matter. */
 static int by_content(struct db *db, const struct case_viewer *v, const struct case_match_in *in,
-                      const struct matter_case *q, const struct matter_params *rp, const char *since, struct hits *hs)
+                      const struct query *q, const char *since, struct hits *hs)
 {
-    if (!q->county_id || !matter_has_text(q)) return SX_OK;
+    if (!q->p.county_id || q->p.all.weight < MIN_TEXT_WEIGHT) return SX_OK;
     struct db_stmt *s = st_case_prepare(db,
                                         "SELECT " CAND_COLS " FROM cases c JOIN regions r ON r.id = c.region_id"
                                         " WHERE " CASE_VISIBLE " AND c.county_id = ?15 AND c.received_at >= ?16"
                                         " AND c.id <> ?17 ORDER BY c.received_at DESC, c.id DESC LIMIT ?18",
                                         v);
     if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 15, q->county_id);
+    db_bind_int(s, 15, q->p.county_id);
     db_bind_text(s, 16, since);
     db_bind_int(s, 17, in->exclude_id);
     db_bind_int(s, 18, CAND_COUNTY);
@@ -220,8 +231,8 @@ static int by_content(struct db *db, const struct case_viewer *v, const struct c
             if (hs->h[i].id == id) h = &hs->h[i];
         if (h) continue; /* already a petitioner match, compared there */
         tmp.id = id;
-        read_candidate(s, q, rp, &tmp);
-        if (!tmp.m.suggest) continue;
+        if ((rc = read_candidate(s, q, &tmp))) break;
+        if (!tmp.suggest) continue;
         if (!(h = hit_of(hs, id))) {
             rc = SX_EINTERNAL;
             break;
@@ -232,7 +243,14 @@ static int by_content(struct db *db, const struct case_viewer *v, const struct c
     return rc == DB_DONE ? SX_OK : rc;
 }
 
-/* Rank of a hit: the same petitioner with the same matter first, then the matter score. */
+/* The score shown: 100 for the same petitioner's same matter, else how alike the matters are. */
+static int score_of(const struct hit *h)
+{
+    return h->same_matter ? 100 : h->m.score;
+}
+
+/* Rank of a hit: the same petitioner with the same matter first, the same petitioner's other
+ * matters next, then the others by score. */
 static int rank_of(const struct hit *h)
 {
     if (h->same_matter) return 1000 + h->m.score;
@@ -276,19 +294,23 @@ static json_t *item_of(const struct hit *h)
     if (h->by_rep) json_array_append_new(reasons, json_string("同一代表人"));
     if ((h->by_id || h->by_phone || h->by_rep) && !h->same_matter)
         json_array_append_new(reasons, json_string("其他事项"));
-    char buf[64];
-    if (h->m.place == MATTER_SAME_VILLAGE) json_array_append_new(reasons, json_string("同一村（社区）"));
-    else if (h->m.place == MATTER_SAME_TOWNSHIP) json_array_append_new(reasons, json_string("同一乡镇"));
-    if (h->m.same_category) json_array_append_new(reasons, json_string("同类问题"));
-    if (h->m.text > 0) {
-        snprintf(buf, sizeof buf, "内容相似（%d%%）", h->m.text);
+    char buf[96];
+    if (h->m.place == REPEAT_PLACE_VILLAGE || h->m.place == REPEAT_PLACE_TOWNSHIP)
+        json_array_append_new(reasons, json_string(repeat_place_label(h->m.place)));
+    if (h->m.category == REPEAT_CAT_SAME) json_array_append_new(reasons, json_string("同类问题"));
+    if (h->m.topic) {
+        snprintf(buf, sizeof buf, "关键词“%s”", h->m.topic);
+        json_array_append_new(reasons, json_string(buf));
+    }
+    if (h->m.text_pct > 0) {
+        snprintf(buf, sizeof buf, "内容相似（%d%%）", h->m.text_pct);
         json_array_append_new(reasons, json_string(buf));
     }
     const char *final_label = h->matter_final ? "已复核终结" : "";
     return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:b,s:s,s:o}", "id", (json_int_t)h->id, "case_no",
                      h->case_no, "title", h->title, "status", h->status, "status_label",
                      case_status_label_of(h->status), "received_at", h->received_at, "region_name", h->region_name,
-                     "due_date", h->terminal ? "" : h->due_date, "score", h->m.score, "same_petitioner",
+                     "due_date", h->terminal ? "" : h->due_date, "score", score_of(h), "same_petitioner",
                      h->by_id || h->by_phone || h->by_rep, "same_matter", h->same_matter, "open",
                      !h->terminal, "final_label", final_label, "reasons", reasons);
 }
@@ -312,19 +334,19 @@ int st_case_repeat_analyse(struct db *db, const struct case_viewer *v, const str
     struct case_settings cs;
     int rc = st_case_settings_get(db, &cs);
     if (rc) return rc;
-    struct matter_params rp;
-    matter_params_default(&rp);
-    rp.suggest_score = cs.similarity_percent;
     char since[32];
     since_iso(cs.repeat_window_days, since);
-    struct matter_case q = {0};
-    q.category = in->category ? in->category : "";
-    q.title = in->title ? in->title : "";
-    q.content = in->content ? in->content : "";
+    struct repeat_case c = {0};
+    c.category = in->category ? in->category : "";
+    c.title = in->title ? in->title : "";
+    c.content = in->content ? in->content : "";
+    struct query q = {.suggest_score = cs.similarity_percent};
     struct hits hs = {0};
     /* No transaction of its own: registration calls this inside its write transaction. */
-    if (!(rc = input_place(db, in->region_id, &q)) && !(rc = by_petitioner(db, v, in, &q, &rp, since, &hs)))
-        rc = by_content(db, v, in, &q, &rp, since, &hs);
+    if ((rc = input_place(db, in->region_id, &c))) return rc;
+    if (repeat_prepare(&c, &q.p)) return SX_EINTERNAL;
+    if (!(rc = by_petitioner(db, v, in, &q, since, &hs))) rc = by_content(db, v, in, &q, since, &hs);
+    repeat_release(&q.p);
     if (rc) goto done;
     const struct hit *l = link_of(&hs);
     if (l) {

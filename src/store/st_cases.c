@@ -4,6 +4,7 @@
 #include "store.h"
 #include "../domain/perm.h"
 #include "../domain/case_notice.h"
+#include "../domain/repeat.h"
 #include "../domain/person_id.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -58,7 +59,7 @@ void st_case_settings_default(struct case_settings *s)
     memset(s, 0, sizeof *s);
     deadline_settings_default(&s->dl);
     s->repeat_window_days = 365;
-    s->similarity_percent = 60;
+    s->similarity_percent = REPEAT_SUGGEST_DEFAULT; /* domain/repeat.h: measured on the labelled pairs */
     s->ext_approval = EXTA_UNIT_OR_ABOVE;
     s->version = 0;
 }

@@ -161,41 +161,48 @@ def match(client, **body):
 def test_repeat_detection(w):
     phone, idn = fake_phone(), fake_id()
     content = "东山县城关镇幸福小区三号楼外墙脱落，存在安全隐患，请求尽快维修并排查其他楼栋。"
-    a = w.create(title="小区外墙脱落", content=content,
+    a = w.create(title="小区外墙脱落", content=content, category="05",
                  petitioners=[{"name": "王重复", "phone": phone, "id_number": idn}])
     assert a["first_time"] is True
-    # same phone
-    m = match(w.clerk, region_id=w.dongshan_town, title="别的事", content="完全不同的内容，关于道路照明。",
-              petitioners=[{"phone": phone}])
+    # the same phone about another matter: shown as the same petitioner, still 初信初访 for it
+    m = match(w.clerk, region_id=w.dongshan_town, category="07", title="养老金停发",
+              content="本人退休后养老金从上月起停发，社保经办机构未说明原因。", petitioners=[{"phone": phone}])
     hit = [i for i in m["items"] if i["id"] == a["id"]]
-    assert hit and "同一信访人（电话）" in hit[0]["reasons"] and m["first_time"] is False
-    assert hit[0]["case_no"] == a["case_no"] and hit[0]["status"] == "registered" and hit[0]["score"] > 0
-    # same ID number (the phone differs)
-    m = match(w.clerk, region_id=w.dongshan_town, title="x", content="另外一件事情，和前面无关。",
+    assert hit and "同一信访人（电话）" in hit[0]["reasons"] and "其他事项" in hit[0]["reasons"], m
+    assert hit[0]["same_petitioner"] is True and hit[0]["same_matter"] is False
+    assert m["first_time"] is True and m["repeat_of"] is None
+    assert hit[0]["case_no"] == a["case_no"] and hit[0]["status"] == "registered"
+    # the same ID number (the phone differs) about the same matter: a repeat, not 初信初访
+    m = match(w.clerk, region_id=w.dongshan_town, category="05", title="外墙脱落还没修",
+              content="幸福小区三号楼的外墙又掉下来了，存在安全隐患，还是没人维修。",
               petitioners=[{"id_number": idn, "phone": fake_phone()}])
     hit = [i for i in m["items"] if i["id"] == a["id"]]
-    assert hit and "同一信访人（身份证号）" in hit[0]["reasons"] and m["first_time"] is False
-    # similar content, another person, same region
-    m = match(w.clerk, region_id=w.dongshan_town, title="小区外墙脱落",
+    assert hit and "同一信访人（身份证号）" in hit[0]["reasons"] and hit[0]["same_matter"] is True, m
+    assert hit[0]["score"] == 100 and m["first_time"] is False
+    assert m["repeat_of"]["id"] == a["id"] and m["repeat_open"] is True and m["repeat_final"] is False
+    # similar content, another person, same region: suggested, the new petitioner's first
+    m = match(w.clerk, region_id=w.dongshan_town, category="05", title="小区外墙脱落",
               content="东山县城关镇幸福小区三号楼外墙脱落，存在安全隐患，请求尽快维修。",
               petitioners=[{"phone": fake_phone()}])
     hit = [i for i in m["items"] if i["id"] == a["id"]]
-    assert hit, m
+    assert hit and hit[0]["same_petitioner"] is False, m
     sim = [x for x in hit[0]["reasons"] if x.startswith("内容相似")]
     assert sim and re.fullmatch(r"内容相似（\d{1,3}%）", sim[0]), hit[0]["reasons"]
-    assert m["first_time"] is True
+    assert m["first_time"] is True and m["repeat_of"] is None
     # nothing in common
-    m = match(w.clerk, region_id=w.dongshan_town, title="路灯", content="村口路灯不亮已有三个月。",
+    m = match(w.clerk, region_id=w.dongshan_town, title="学校食堂", content="学校食堂卫生状况差，学生多次出现腹泻症状。",
               petitioners=[{"phone": fake_phone()}])
     assert a["id"] not in {i["id"] for i in m["items"]} and m["first_time"] is True
     # exclude_id
     m = match(w.clerk, region_id=w.dongshan_town, title="x", content="y", petitioners=[{"phone": phone}],
               exclude_id=a["id"])
     assert a["id"] not in {i["id"] for i in m["items"]}
-    # scores ordered
-    scores = [i["score"] for i in match(w.clerk, region_id=w.dongshan_town, title="小区外墙脱落", content=content,
-                                        petitioners=[{"phone": phone}])["items"]]
-    assert scores == sorted(scores, reverse=True)
+    # scores ordered (same petitioner and matter first)
+    items = match(w.clerk, region_id=w.dongshan_town, title="小区外墙脱落", content=content, category="05",
+                  petitioners=[{"phone": phone}])["items"]
+    assert items[0]["id"] == a["id"] and items[0]["same_matter"] is True
+    rest = [i["score"] for i in items if not i["same_petitioner"]]
+    assert rest == sorted(rest, reverse=True)
     # match needs case:intake
     assert w.handler.post(f"{C}/match", json={"petitioners": [{"phone": phone}]}).status_code == 403
 

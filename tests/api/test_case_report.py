@@ -123,13 +123,18 @@ def test_cannot_assign_to_accused_unit(w, report, accused_staff):
 
 
 def test_handling_unit_without_case_report_sees_it(w):
-    """A report accusing someone else, assigned to 地区教育局: that unit's handler (no case:report)
-    sees it because it handles it; 住建局's handler does not."""
+    """A report accusing 住建局, assigned to the 纪检监察 organ: that organ's handler (no
+    case:report) sees it because it handles it; 住建局's handler does not. Any other unit is
+    refused as the handling unit (检举控告 goes to 纪检监察, 2022 art. 30)."""
     c = w.create(kind="report", accused_unit_id=w.zjj, title="检举对照二")
     cid = c["id"]
     act(w.clerk, cid, "accept")
-    edu_uid, edu = w.new_user("edu_h", w.edu, roles=("handler",))
-    act(w.clerk, cid, "assign", unit_id=w.edu, handler_id=edu_uid, deadline=str(today() + dt.timedelta(days=20)))
+    edu_uid, _ = w.new_user("edu_h", w.edu, roles=("handler",))
+    r = act(w.clerk, cid, "assign", expect=422, unit_id=w.edu, handler_id=edu_uid,
+            deadline=str(today() + dt.timedelta(days=20)))
+    assert err(r)["field"] == "unit_id" and "纪检监察" in err(r)["message"]
+    jw_unit, jw_uid, edu = w.discipline()
+    act(w.clerk, cid, "assign", unit_id=jw_unit, handler_id=jw_uid, deadline=str(today() + dt.timedelta(days=20)))
     det = get(edu, cid)
     assert set(codes(det["allowed_actions"])) == {"sign", "return"}
     assert w.handler.get(f"{C}/{cid}").status_code == 404

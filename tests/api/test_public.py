@@ -255,9 +255,20 @@ def test_honeypot_stores_nothing(srv):
     assert srv.sql("SELECT COUNT(*) FROM case_events")[0][0] == events
     assert srv.sql("SELECT COUNT(*) FROM audit_log")[0][0] == audits
     lookup(srv, rec["query_code"], "1234", expect=404)
-    # even an otherwise invalid submission gets the receipt and stores nothing
-    rec = submit(srv, website="x", phone="123")
+    # an otherwise invalid submission with the honeypot filled gets the same 422 as without it:
+    # validation comes first, so a bot cannot tell the two apart
+    for bad in ({"phone": "123"}, {"title": ""}, {"region_id": 99999999}):
+        with_hp = pub(srv, "POST", "/cases", json=form(srv, website="x", **bad))
+        without = pub(srv, "POST", "/cases", json=form(srv, **bad))
+        assert with_hp.status_code == without.status_code == 422, (bad, with_hp.text)
+        assert err(with_hp) == err(without)
     assert case_total(leader) == before
+    # a valid honeypot answer numbers like the next real registration (a bot sees nothing odd)
+    rec2 = submit(srv, website="http://spam.example/")
+    real = submit(srv)
+    n_hp, n_real = int(rec2["case_no"][-5:]), int(real["case_no"][-5:])
+    assert 0 <= n_real - n_hp <= 1 and rec2["case_no"][:8] == real["case_no"][:8]
+    before += 1
     # an empty honeypot is a normal submission
     submit(srv, website="")
     assert case_total(leader) == before + 1
