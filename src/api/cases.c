@@ -411,6 +411,7 @@ static const char *field_of_why(enum case_action a, const char *why)
 {
     unsigned needs = case_action_table[a].needs;
     if (!why) return NULL;
+    if (a == CA_RECLASSIFY) return strstr(why, "须说明理由") ? "reason" : "kind";
     if (strstr(why, "理由") || strstr(why, "督办意见")) return "reason";
     if (strstr(why, "从单位中选择接收机关")) return "forward_unit_id";
     if (strstr(why, "接收机关")) return "forward_to";
