@@ -17,6 +17,7 @@
 static const struct jv_field match_spec[] = {
     {"region_id", "问题属地", JV_INT, 0, 1, INT32_MAX},
     {"category", "事项分类", JV_STR, 0, 0, 32},
+    {"kind", "事项性质", JV_STR, 0, 0, 20},
     {"title", "标题", JV_STR, 0, 0, 100},
     {"content", "内容", JV_TEXT, 0, 0, 5000},
     {"exclude_id", "排除的事项", JV_INT, 0, 1, INT64_MAX},
@@ -80,6 +81,7 @@ static int match(struct req *r)
     struct case_match_in in = {
         .region_id = jv_int(r->json, "region_id", 0),
         .category = jv_str(r->json, "category", ""),
+        .kind = jv_str(r->json, "kind", ""),
         .title = jv_str(r->json, "title", ""),
         .content = jv_str(r->json, "content", ""),
         .id_numbers = ids,

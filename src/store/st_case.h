@@ -162,6 +162,7 @@ int st_case_organs(struct db *db, const char *org_type, json_t **out);
 struct case_match_in {
     int64_t region_id; /* 0: unknown */
     const char *category; /* "" or NULL: not given */
+    const char *kind;     /* the intake's kind; only a 检举控告 intake is compared with 检举控告 cases */
     const char *title, *content;
     const char *const *id_numbers; /* normalised */
     int n_ids;

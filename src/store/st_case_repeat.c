@@ -2,8 +2,9 @@
  * endpoint and the registration itself, so what the clerk is shown and what is stored agree.
  *
  * Only cases the registering side may see take part (CASE_VISIBLE with its viewer; a citizen's
- * submission uses a viewer of all cases except 检举控告): a restricted case never changes what
- * somebody who cannot see it is told, not even through the 初信初访 flag.
+ * submission uses a viewer of all cases except 检举控告), and a 检举控告 only for an intake that is
+ * one itself: a restricted case never changes what somebody who cannot see it is told, not even
+ * through the 初信初访 flag or the repeat link that others see on the new case.
  *
  * Candidates: cases of the same petitioner (keyed hashes of ID number and phone; a group's
  * representative counts) within the repeat window, plus any such case whose matter was closed by
@@ -138,6 +139,12 @@ static int read_candidate(struct db_stmt *s, const struct query *q, struct hit *
     return SX_OK;
 }
 
+/* 1 when 检举控告 cases take part: only for an intake that is one. */
+static int with_reports(const struct case_match_in *in)
+{
+    return in->kind && !strcmp(in->kind, "report");
+}
+
 /* JSON array text of strings for json_each(?) (malloc'd, NULL on failure). */
 static char *hash_array(const char *domain, const char *const *v, int n)
 {
@@ -176,6 +183,7 @@ static int by_petitioner(struct db *db, const struct case_viewer *v, const struc
         "  WHERE p.id_hash IN (SELECT value FROM json_each(?15)) OR p.phone_hash IN (SELECT value FROM json_each(?16))"
         " ) m JOIN cases c ON c.id = m.case_id JOIN regions r ON r.id = c.region_id"
         " WHERE " CASE_VISIBLE " AND (c.received_at >= ?17 OR c.matter_final = 1) AND c.id <> ?18"
+        " AND (?20 = 1 OR c.kind <> 'report')"
         " GROUP BY c.id ORDER BY c.received_at DESC, c.id DESC LIMIT ?19",
         v);
     if (!s) {
@@ -187,6 +195,7 @@ static int by_petitioner(struct db *db, const struct case_viewer *v, const struc
     db_bind_text(s, 17, since);
     db_bind_int(s, 18, in->exclude_id);
     db_bind_int(s, 19, CAND_PETITIONER);
+    db_bind_int(s, 20, with_reports(in));
     while ((rc = db_step(s)) == DB_ROW) {
         struct hit *h = hit_of(hs, db_col_int(s, 0));
         if (!h) {
@@ -216,13 +225,15 @@ static int by_content(struct db *db, const struct case_viewer *v, const struct c
     struct db_stmt *s = st_case_prepare(db,
                                         "SELECT " CAND_COLS " FROM cases c JOIN regions r ON r.id = c.region_id"
                                         " WHERE " CASE_VISIBLE " AND c.county_id = ?15 AND c.received_at >= ?16"
-                                        " AND c.id <> ?17 ORDER BY c.received_at DESC, c.id DESC LIMIT ?18",
+                                        " AND c.id <> ?17 AND (?19 = 1 OR c.kind <> 'report')"
+                                        " ORDER BY c.received_at DESC, c.id DESC LIMIT ?18",
                                         v);
     if (!s) return SX_EINTERNAL;
     db_bind_int(s, 15, q->p.county_id);
     db_bind_text(s, 16, since);
     db_bind_int(s, 17, in->exclude_id);
     db_bind_int(s, 18, CAND_COUNTY);
+    db_bind_int(s, 19, with_reports(in));
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
         int64_t id = db_col_int(s, 0);

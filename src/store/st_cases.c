@@ -817,6 +817,20 @@ static int repeat_of_json(struct db *db, const struct case_viewer *v, const stru
     db_bind_int(s, 17, r->duplicate_of);
     int rc = db_one_json(s, out);
     if (rc || !*out) return rc;
+    /* A 检举控告 is the petitioner's matter too, but its existence is for its viewers only. */
+    if (!json_is_true(json_object_get(*out, "visible"))) {
+        int64_t k = 0;
+        if ((rc = one_int(db, "SELECT kind = 'report' FROM cases WHERE id = ?", r->duplicate_of, &k))) {
+            json_decref(*out);
+            *out = NULL;
+            return rc;
+        }
+        if (k) {
+            json_decref(*out);
+            *out = json_pack("{s:b,s:b}", "visible", 0, "open", r->cs.open_repeat);
+            return *out ? SX_OK : SX_EINTERNAL;
+        }
+    }
     add_labels(*out);
     json_object_set_new(*out, "open", json_boolean(r->cs.open_repeat));
     return SX_OK;
@@ -1281,8 +1295,8 @@ static int insert_petitioner(struct db *db, int64_t case_id, int seq, const stru
 static int analyse_intake(struct db *db, const struct case_viewer *v, const struct case_in *in, struct case_repeat *rep)
 {
     const char *ids[CASE_MAX_PETITIONERS], *phones[CASE_MAX_PETITIONERS];
-    struct case_match_in m = {.region_id = in->region_id, .category = in->category, .title = in->title,
-                              .content = in->content, .id_numbers = ids, .phones = phones};
+    struct case_match_in m = {.region_id = in->region_id, .category = in->category, .kind = in->kind,
+                              .title = in->title, .content = in->content, .id_numbers = ids, .phones = phones};
     for (int i = 0; i < in->n_pet && i < CASE_MAX_PETITIONERS; i++) {
         if (in->pet[i].id_number && *in->pet[i].id_number) ids[m.n_ids++] = in->pet[i].id_number;
         if (in->pet[i].phone && *in->pet[i].phone) phones[m.n_phones++] = in->pet[i].phone;

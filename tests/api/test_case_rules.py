@@ -93,9 +93,15 @@ def test_report_cases_do_not_leak_through_first_time(w):
     assert rep["id"] not in {i["id"] for i in m["items"]} and m["first_time"] is True
     c = w.create(petitioners=[p], title=body["title"], content=body["content"])
     assert c["first_time"] is True and c["duplicate_of"] is None
-    # the registering side that may see it does learn it
+    # nor through a case others see later: an ordinary intake is never linked to a 检举控告, even by
+    # a clerk who may see it; a new 检举控告 of the same matter is
     m = match(w.xiyang, **dict(body, region_id=w.xiyang_region))
-    assert rep["id"] in {i["id"] for i in m["items"]}
+    assert rep["id"] not in {i["id"] for i in m["items"]} and m["first_time"] is True
+    m = match(w.xiyang, **dict(body, region_id=w.xiyang_region, kind="report"))
+    assert rep["id"] in {i["id"] for i in m["items"]} and m["repeat_of"]["id"] == rep["id"]
+    again = w.create(client=w.xiyang, kind="report", accused_unit_id=w.dongshan_gov, region_id=w.xiyang_region,
+                     petitioners=[p], title=body["title"], content=body["content"])
+    assert again["duplicate_of"] == rep["id"] and again["first_time"] is False
 
 
 # ---------------------------------------------------------------- art. 19: a matter in its time limits
