@@ -14,6 +14,7 @@ static struct case_action_input full_input(void)
     struct case_action_input in = CASE_INPUT_INIT;
     in.reason = "理由";
     in.forward_to = "市公安局";
+    in.forward_unit_id = 11;
     in.unit_id = 5;
     in.handler_id = 7;
     in.deadline = "2026-05-01";
@@ -24,6 +25,7 @@ static struct case_action_input full_input(void)
     in.resolved = 1;
     in.satisfaction = SAT_SATISFIED;
     in.extend_days = 15;
+    in.new_kind = CK_APPEAL;
     return in;
 }
 
@@ -41,37 +43,46 @@ static const struct expect expected[] = {
     {CS_REGISTERED, CA_SUPERVISE, -1},
     {CS_REGISTERED, CA_TAKE_CHARGE, -1},
     {CS_REGISTERED, CA_DOWN_VISIT, -1},
+    {CS_REGISTERED, CA_RECLASSIFY, -1},
     {CS_ACCEPTED, CA_FORWARD, CS_FORWARDED},
     {CS_ACCEPTED, CA_ASSIGN, CS_ASSIGNED},
     {CS_ACCEPTED, CA_ONSPOT, CS_REPLIED},
     {CS_ACCEPTED, CA_SUPERVISE, -1},
     {CS_ACCEPTED, CA_TAKE_CHARGE, -1},
     {CS_ACCEPTED, CA_DOWN_VISIT, -1},
+    {CS_ACCEPTED, CA_RECLASSIFY, -1},
     {CS_ASSIGNED, CA_SIGN, CS_SIGNED},
     {CS_ASSIGNED, CA_RETURN, CS_ACCEPTED},
     {CS_ASSIGNED, CA_SUPERVISE, -1},
     {CS_ASSIGNED, CA_TAKE_CHARGE, -1},
     {CS_ASSIGNED, CA_DOWN_VISIT, -1},
+    {CS_ASSIGNED, CA_RECLASSIFY, -1},
     {CS_SIGNED, CA_CONTACT, CS_IN_PROGRESS},
     {CS_SIGNED, CA_REPLY, CS_REPLIED},
     {CS_SIGNED, CA_EXTEND_REQUEST, -1},
     {CS_SIGNED, CA_SUPERVISE, -1},
     {CS_SIGNED, CA_TAKE_CHARGE, -1},
     {CS_SIGNED, CA_DOWN_VISIT, -1},
+    {CS_SIGNED, CA_RECLASSIFY, -1},
     {CS_IN_PROGRESS, CA_CONTACT, CS_IN_PROGRESS},
     {CS_IN_PROGRESS, CA_REPLY, CS_REPLIED},
     {CS_IN_PROGRESS, CA_EXTEND_REQUEST, -1},
     {CS_IN_PROGRESS, CA_SUPERVISE, -1},
     {CS_IN_PROGRESS, CA_TAKE_CHARGE, -1},
     {CS_IN_PROGRESS, CA_DOWN_VISIT, -1},
+    {CS_IN_PROGRESS, CA_RECLASSIFY, -1},
     {CS_REPLIED, CA_CALLBACK, CS_CALLED_BACK},
+    {CS_REPLIED, CA_REVIEW_REQUEST, -1}, /* the 30 days run from the reply */
     {CS_REPLIED, CA_SUPERVISE, -1},
     {CS_REPLIED, CA_TAKE_CHARGE, -1},
     {CS_REPLIED, CA_DOWN_VISIT, -1},
+    {CS_REPLIED, CA_RECLASSIFY, -1},
     {CS_CALLED_BACK, CA_CLOSE, CS_CLOSED},
+    {CS_CALLED_BACK, CA_REVIEW_REQUEST, -1},
     {CS_CALLED_BACK, CA_SUPERVISE, -1},
     {CS_CALLED_BACK, CA_TAKE_CHARGE, -1},
     {CS_CALLED_BACK, CA_DOWN_VISIT, -1},
+    {CS_CALLED_BACK, CA_RECLASSIFY, -1},
     {CS_CLOSED, CA_REVIEW_REQUEST, -1},
     /* CS_DECLINED and CS_FORWARDED: nothing */
 };
@@ -135,14 +146,17 @@ static void allowed_equals_check(void **state)
         for (int k = 0; k < CK__COUNT; k++)
             for (int x = 0; x < EXT__COUNT; x++)
                 for (int lvl = 0; lvl <= 2; lvl++)
-                    for (int flags = 0; flags < 8; flags++) {
+                    for (int flags = 0; flags < 16; flags++) {
                         struct case_state cs = {.status = (enum case_status)s,
                                                 .kind = (enum case_kind)k,
                                                 .ext = (enum case_ext)x,
                                                 .review_level = lvl,
                                                 .review_requested = flags & 1,
                                                 .leader_in_charge = (flags >> 1) & 1,
-                                                .matter_final = (flags >> 2) & 1};
+                                                .matter_final = (flags >> 2) & 1,
+                                                .open_repeat = (flags >> 3) & 1};
+                        /* a correction to a kind that is always possible */
+                        in.new_kind = k == CK_SUGGESTION ? CK_APPEAL : CK_SUGGESTION;
                         enum case_action out[CA__COUNT];
                         int n = case_flow_allowed(&cs, out, CA__COUNT);
                         assert_in_range(n, 0, CA__COUNT);
@@ -156,7 +170,7 @@ static void allowed_equals_check(void **state)
                         if (case_status_terminal(cs.status) && cs.status != CS_CLOSED) assert_int_equal(n, 0);
                         combos++;
                     }
-    assert_int_equal(combos, CS__COUNT * CK__COUNT * EXT__COUNT * 3 * 8);
+    assert_int_equal(combos, CS__COUNT * CK__COUNT * EXT__COUNT * 3 * 16);
 }
 
 static void allowed_max(void **state)
@@ -164,10 +178,10 @@ static void allowed_max(void **state)
     (void)state;
     struct case_state cs = {.status = CS_REGISTERED};
     enum case_action out[2] = {CA__COUNT, CA__COUNT};
-    assert_int_equal(case_flow_allowed(&cs, out, 2), 6); /* count beyond max */
+    assert_int_equal(case_flow_allowed(&cs, out, 2), 7); /* count beyond max */
     assert_int_equal(out[0], CA_ACCEPT);
     assert_int_equal(out[1], CA_DECLINE);
-    assert_int_equal(case_flow_allowed(&cs, NULL, 0), 6);
+    assert_int_equal(case_flow_allowed(&cs, NULL, 0), 7);
     cs.status = CS_DECLINED;
     assert_int_equal(case_flow_allowed(&cs, out, 2), 0);
 }
@@ -353,7 +367,10 @@ static void assign_inputs(void **state)
     cs.status = CS_ACCEPTED;
     in = full_input();
     in.forward_to = " \t";
+    in.forward_unit_id = 0;
     assert_int_equal(case_flow_check(&cs, CA_FORWARD, &in, NULL), SX_EVALIDATION);
+    in.forward_unit_id = 3; /* or an organ of the unit master data */
+    assert_int_equal(case_flow_check(&cs, CA_FORWARD, &in, NULL), SX_OK);
 }
 
 static void callback_inputs(void **state)
@@ -418,14 +435,114 @@ static void reviews(void **state)
     assert_non_null(strstr(why, "不再受理"));
     assert_int_equal(case_flow_check(&rc2, CA_RECHECK_REQUEST, &in, &why), SX_ECONFLICT);
     assert_int_equal(case_flow_allowed(&rc2, NULL, 0), 0);
-    /* not before 办结 */
-    struct case_state open = {.status = CS_CALLED_BACK};
-    assert_int_equal(case_flow_check(&open, CA_REVIEW_REQUEST, &in, NULL), SX_ECONFLICT);
-    /* the same matter after 复核: not accepted again, but can be declined */
+    /* from the reply on (the 30 days run from it), not before */
+    struct case_state open = {.status = CS_IN_PROGRESS};
+    assert_int_equal(case_flow_check(&open, CA_REVIEW_REQUEST, &in, &why), SX_ECONFLICT);
+    assert_non_null(strstr(why, "答复"));
+    for (int s = CS_REPLIED; s <= CS_CLOSED; s++) {
+        struct case_state after = {.status = (enum case_status)s};
+        assert_int_equal(case_flow_apply(&after, CA_REVIEW_REQUEST, &in, NULL), SX_OK);
+        assert_int_equal(after.status, s); /* the original runs its course */
+    }
+    /* the same matter after 复核: accepted only with the new facts and reasons; declined without one */
     struct case_state again = {.status = CS_REGISTERED, .matter_final = 1};
-    assert_int_equal(case_flow_check(&again, CA_ACCEPT, &in, &why), SX_ECONFLICT);
-    assert_non_null(strstr(why, "不再受理"));
-    assert_int_equal(case_flow_check(&again, CA_DECLINE, &in, NULL), SX_OK);
+    struct case_action_input no_reason = CASE_INPUT_INIT;
+    assert_int_equal(case_flow_check(&again, CA_ACCEPT, &no_reason, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "新的事实和理由"));
+    assert_int_equal(case_flow_check(&again, CA_ACCEPT, &in, NULL), SX_OK);
+    assert_int_equal(case_flow_check(&again, CA_DECLINE, &no_reason, NULL), SX_OK);
+    assert_true(case_action_needs(&again, CA_ACCEPT) & CIN_REASON);
+    assert_false(case_action_needs(&again, CA_DECLINE) & CIN_REASON);
+}
+
+/* 2022 art. 19: a repeat of a matter still in its time limits is not accepted as a new case. */
+static void open_repeat_not_accepted(void **state)
+{
+    (void)state;
+    struct case_action_input in = full_input(), none = CASE_INPUT_INIT;
+    struct case_state cs = {.status = CS_REGISTERED, .open_repeat = 1};
+    const char *why = NULL;
+    assert_int_equal(case_flow_check(&cs, CA_ACCEPT, &in, &why), SX_ECONFLICT);
+    assert_non_null(strstr(why, "第十九条"));
+    assert_int_equal(case_flow_check(&cs, CA_DECLINE, &none, NULL), SX_OK); /* the notice says why */
+    assert_false(case_action_needs(&cs, CA_DECLINE) & CIN_REASON);
+    assert_int_equal(case_flow_check(&cs, CA_FORWARD, &in, NULL), SX_OK);
+    cs.status = CS_ACCEPTED;
+    assert_int_equal(case_flow_check(&cs, CA_ONSPOT, &in, NULL), SX_ECONFLICT);
+    /* an ordinary case still needs its reason to decline */
+    struct case_state plain = {.status = CS_REGISTERED};
+    assert_int_equal(case_flow_check(&plain, CA_DECLINE, &none, NULL), SX_EVALIDATION);
+}
+
+/* 更正性质: a reason and a different kind; 涉法涉诉 only before assignment; never a review case. */
+static void reclassify_rules(void **state)
+{
+    (void)state;
+    struct case_action_input in = full_input();
+    const char *why = NULL;
+    struct case_state cs = {.status = CS_REGISTERED, .kind = CK_SUGGESTION};
+    in.new_kind = CK_SUGGESTION;
+    assert_int_equal(case_flow_check(&cs, CA_RECLASSIFY, &in, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "相同"));
+    in.new_kind = -1;
+    assert_int_equal(case_flow_check(&cs, CA_RECLASSIFY, &in, NULL), SX_EVALIDATION);
+    in.new_kind = CK__COUNT;
+    assert_int_equal(case_flow_check(&cs, CA_RECLASSIFY, &in, NULL), SX_EVALIDATION);
+    in.new_kind = CK_LEGAL;
+    in.reason = NULL;
+    assert_int_equal(case_flow_check(&cs, CA_RECLASSIFY, &in, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "理由"));
+    in.reason = "登记时选错";
+    assert_int_equal(case_flow_apply(&cs, CA_RECLASSIFY, &in, NULL), SX_OK);
+    assert_int_equal(cs.kind, CK_LEGAL);
+    assert_int_equal(cs.status, CS_REGISTERED);
+    struct case_state assigned = {.status = CS_ASSIGNED, .kind = CK_APPEAL};
+    assert_int_equal(case_flow_check(&assigned, CA_RECLASSIFY, &in, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "退回"));
+    in.new_kind = CK_REPORT;
+    assert_int_equal(case_flow_check(&assigned, CA_RECLASSIFY, &in, NULL), SX_OK); /* the store checks the unit */
+    struct case_state review = {.status = CS_REGISTERED, .review_level = 1};
+    assert_int_equal(case_flow_check(&review, CA_RECLASSIFY, &in, NULL), SX_ECONFLICT);
+    struct case_state closed = {.status = CS_CLOSED};
+    assert_int_equal(case_flow_check(&closed, CA_RECLASSIFY, &in, NULL), SX_ECONFLICT);
+}
+
+/* Routing by kind and who approves an extension. */
+static void routing_and_approvers(void **state)
+{
+    (void)state;
+    assert_string_equal(case_route_org_type(CK_LEGAL, CA_FORWARD), CASE_ORG_POLITICS_LAW);
+    assert_string_equal(case_route_org_type(CK_REPORT, CA_ASSIGN), CASE_ORG_DISCIPLINE);
+    assert_string_equal(case_route_org_type(CK_REPORT, CA_FORWARD), CASE_ORG_DISCIPLINE);
+    assert_null(case_route_org_type(CK_SUGGESTION, CA_ASSIGN));
+    assert_null(case_route_org_type(CK_APPEAL, CA_FORWARD));
+    assert_null(case_route_org_type(CK_LEGAL, CA_ASSIGN));
+    assert_string_equal(case_org_type_label(CASE_ORG_DISCIPLINE), "纪检监察机关");
+    assert_true(case_org_type_valid("") && case_org_type_valid("politics_law") && !case_org_type_valid("court"));
+    /* a forward of these kinds names the organ from the master data, not free text */
+    struct case_action_input in = full_input();
+    in.forward_unit_id = 0;
+    const char *why = NULL;
+    struct case_state legal = {.status = CS_REGISTERED, .kind = CK_LEGAL};
+    assert_int_equal(case_flow_check(&legal, CA_FORWARD, &in, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "政法机关"));
+    struct case_state report = {.status = CS_ACCEPTED, .kind = CK_REPORT};
+    assert_int_equal(case_flow_check(&report, CA_FORWARD, &in, &why), SX_EVALIDATION);
+    assert_non_null(strstr(why, "纪检监察"));
+    struct case_state plain = {.status = CS_ACCEPTED};
+    assert_int_equal(case_flow_check(&plain, CA_FORWARD, &in, NULL), SX_OK);
+    /* extensions: the head of the handling unit, or above, as configured */
+    assert_true(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/", "/1/4/"));
+    assert_true(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/4/", "/1/4/"));
+    assert_false(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/5/", "/1/4/"));
+    assert_false(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/4/", "/1/"));
+    assert_false(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/4/", "/1/44/")); /* a prefix of digits is no parent */
+    assert_false(case_ext_approver_ok(EXTA_UNIT_ONLY, "/1/", "/1/4/"));
+    assert_true(case_ext_approver_ok(EXTA_UNIT_ONLY, "/1/4/", "/1/4/"));
+    assert_true(case_ext_approver_ok(EXTA_ANY, "/9/", "/1/4/"));
+    assert_false(case_ext_approver_ok(EXTA_UNIT_OR_ABOVE, "/1/", ""));
+    assert_int_equal(case_ext_approval_from_code("unit_only"), EXTA_UNIT_ONLY);
+    assert_int_equal(case_ext_approval_from_code("boss"), -1);
 }
 
 static void supervise_and_take_charge(void **state)
@@ -589,6 +706,8 @@ int main(void)
         cmocka_unit_test(extension_days),        cmocka_unit_test(missing_inputs),
         cmocka_unit_test(assign_inputs),         cmocka_unit_test(callback_inputs),
         cmocka_unit_test(return_and_reassign),   cmocka_unit_test(reviews),
+        cmocka_unit_test(open_repeat_not_accepted), cmocka_unit_test(reclassify_rules),
+        cmocka_unit_test(routing_and_approvers),
         cmocka_unit_test(supervise_and_take_charge), cmocka_unit_test(lifecycle_each_kind),
         cmocka_unit_test(unknown_action),        cmocka_unit_test(codes_and_labels),
         cmocka_unit_test(kinds_and_terminals),

@@ -138,8 +138,19 @@ static void steps_and_settings(void **state)
         assert_int_equal(deadline_step_from_code(deadline_step_code((enum deadline_step)i), &st), SX_OK);
         assert_int_equal(st, i);
         assert_true(strlen(deadline_step_label((enum deadline_step)i)) > 0);
-        if (i != DL_OBJECTION) assert_int_equal(s.step[i].working, 0);
+        /* working days: the objection period and the 三个第一 targets of first petitions */
+        int working = i == DL_OBJECTION || i == DL_FIRST_ASSIGN || i == DL_FIRST_SUPERVISE || i == DL_FIRST_CALLBACK;
+        assert_int_equal(s.step[i].working, working);
     }
+    assert_int_equal(s.step[DL_FIRST_ASSIGN].days, 2);
+    assert_int_equal(s.step[DL_FIRST_SUPERVISE].days, 5);
+    assert_int_equal(s.step[DL_FIRST_CALLBACK].days, 3);
+    assert_string_equal(deadline_due_label(DL_FIRST_SUPERVISE), "初信初访督办时限");
+    /* a first petition received on Friday 2025-09-26 is to be assigned by Monday 09-29: Sunday
+     * 09-28 is a 调休 working day, the first of the two */
+    cal_day due0;
+    assert_int_equal(deadline_for(&s, DL_FIRST_ASSIGN, CAL, D("2025-09-26"), &due0), SX_OK);
+    assert_int_equal(due0, D("2025-09-29"));
     enum deadline_step st;
     assert_int_equal(deadline_step_from_code("nope", &st), SX_EVALIDATION);
     assert_int_equal(deadline_step_from_code(NULL, &st), SX_EVALIDATION);
