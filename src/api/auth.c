@@ -46,7 +46,7 @@ static int login(struct req *r)
     struct db *db = req_db(r);
     struct security_policy pol;
     if ((rc = st_policy_get(db, &pol))) return api_rc(r, rc);
-    struct audit_ctx a = {0, username, r->ip};
+    struct audit_ctx a = {.user_id = 0, .username = username, .ip = r->ip};
     struct login_row u;
     rc = st_login_lookup(db, username, &u);
     if (rc && rc != SX_ENOTFOUND) return api_rc(r, rc);

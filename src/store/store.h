@@ -29,10 +29,14 @@ struct paging {
     const char *keyword; /* NULL or non-empty */
 };
 
+/* Who acts. Through an API token, user_id/username are the token's integration account
+ * ("token:<name>") and token_id is the token: st_audit_append adds it to the record's details.
+ * Initialise with designated initialisers (fields may be added). */
 struct audit_ctx {
     int64_t user_id;
     const char *username;
     const char *ip;
+    int64_t token_id; /* > 0 when acting through an API token */
 };
 
 /* The data-scope predicate over a row's unit column U and owner column O, as a marker that
