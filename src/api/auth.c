@@ -1,5 +1,6 @@
 /* /api/v1/auth: login, logout, who am I, change password. */
 #include "api.h"
+#include "../domain/lockout.h"
 #include "../domain/password.h"
 #include "../http/server.h"
 #include "../util/str.h"
@@ -14,12 +15,15 @@ static void set_session_cookie(struct req *r, const char *value, int max_age)
     req_add_header(r, "Set-Cookie", c);
 }
 
-static json_t *me_json(struct req *r, int64_t user_id, uint64_t perms, int must_change, int expired)
+/* The account with its roles and permissions. An API token (token_role_id > 0) acts through
+ * its one role, which its integration account does not hold as a person holds roles. */
+static json_t *me_json(struct req *r, int64_t user_id, int64_t token_role_id, uint64_t perms, int must_change,
+                       int expired)
 {
     struct db *db = req_db(r);
     json_t *u = NULL, *roles = NULL;
     if (st_user_brief(db, user_id, &u)) return NULL;
-    if (st_user_roles_json(db, user_id, &roles)) {
+    if (token_role_id > 0 ? st_role_brief_json(db, token_role_id, &roles) : st_user_roles_json(db, user_id, &roles)) {
         json_decref(u);
         return NULL;
     }
@@ -31,6 +35,33 @@ static json_t *me_json(struct req *r, int64_t user_id, uint64_t perms, int must_
     json_object_set_new(u, "must_change_password", json_boolean(must_change));
     json_object_set_new(u, "password_expired", json_boolean(expired));
     return u;
+}
+
+/* The one answer to an attempt refused by a lock, whatever the name: known and unknown names
+ * lock alike, so the answer tells nothing about which names are accounts. */
+static int refuse_locked(struct req *r, const struct login_locks *l)
+{
+    if (l->address_left > 0)
+        return req_fail(r, SX_ERATE, NULL,
+                        arena_printf(&r->arena, "此地址登录失败次数过多，已暂停登录，请%lld分钟后再试",
+                                     (long long)lockout_minutes_left(l->address_left)));
+    return req_fail(r, SX_ELOCKED, NULL,
+                    arena_printf(&r->arena, "连续登录失败次数过多，该账号已被暂时锁定，请%lld分钟后再试",
+                                 (long long)lockout_minutes_left(l->subject_left)));
+}
+
+/* Failures count against the account when the name is one, else against the typed name's
+ * hash (never stored in clear), at the client's address bucket. */
+static void login_subject_of(struct req *r, const char *username, int64_t user_id, struct login_subject *who)
+{
+    unsigned char h[32];
+    char *hex = arena_alloc(&r->arena, 65), *addr = arena_alloc(&r->arena, 64);
+    crypto_generichash(h, sizeof h, (const unsigned char *)username, strlen(username), NULL, 0);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+    lockout_address(r->ip, addr, 64);
+    who->user_id = user_id;
+    who->name_hash = hex;
+    who->address = addr;
 }
 
 static int login(struct req *r)
@@ -46,43 +77,44 @@ static int login(struct req *r)
     struct db *db = req_db(r);
     struct security_policy pol;
     if ((rc = st_policy_get(db, &pol))) return api_rc(r, rc);
-    struct audit_ctx a = {0, username, r->ip};
+    struct audit_ctx a = {.user_id = 0, .username = username, .ip = r->ip};
     struct login_row u;
     rc = st_login_lookup(db, username, &u);
     if (rc && rc != SX_ENOTFOUND) return api_rc(r, rc);
+    int known = rc == SX_OK;
+    struct login_subject who;
+    login_subject_of(r, username, known ? u.id : 0, &who);
+    a.user_id = who.user_id;
+    const char *oid = known ? api_id_text(r, u.id) : "";
     int64_t now = (int64_t)time(NULL);
-    int locked = 0;
-    if (rc == SX_ENOTFOUND) {
-        password_verify(NULL, pw); /* same work as a real account */
-        st_login_failed(db, &a, 0, 0, 0, &locked, "用户不存在");
-        return req_fail(r, SX_ECREDS, NULL, NULL);
+    struct login_locks locks;
+    if ((rc = st_login_locks(db, &who, now, &locks))) return api_rc(r, rc);
+    /* Refused before any password work, for known and unknown names alike. */
+    if (locks.subject_left > 0 || locks.address_left > 0) {
+        st_audit(db, &a, "auth.login_failed", "user", oid, 0,
+                 locks.address_left > 0 ? "此地址登录受限期间尝试登录" : "锁定期间尝试登录");
+        return refuse_locked(r, &locks);
     }
-    a.user_id = u.id;
-    if (u.locked_until > now) {
-        password_verify(NULL, pw);
-        st_audit(db, &a, "auth.login_failed", "user", api_id_text(r, u.id), 0, "账号锁定期间尝试登录");
-        int64_t mins = (u.locked_until - now + 59) / 60;
-        return req_fail(r, SX_ELOCKED, NULL,
-                        arena_printf(&r->arena, "连续登录失败次数过多，账号已锁定，请%lld分钟后再试", (long long)mins));
-    }
-    if (!password_verify(u.hash, pw)) {
-        rc = st_login_failed(db, &a, u.id, pol.lockout_threshold, pol.lockout_minutes * 60, &locked, "密码错误");
+    /* An unknown name costs the same work as a real account. */
+    if (!password_verify(known ? u.hash : NULL, pw)) {
+        struct login_limits lim = {.threshold = pol.lockout_threshold,
+                                   .address_threshold = pol.address_lockout_threshold,
+                                   .window = pol.lockout_minutes * 60,
+                                   .lock_seconds = pol.lockout_minutes * 60};
+        rc = st_login_failed(db, &a, &who, &lim, now, known ? "密码错误" : "用户不存在", &locks);
         if (rc) return api_rc(r, rc);
-        if (locked)
-            return req_fail(r, SX_ELOCKED, NULL,
-                            arena_printf(&r->arena, "连续登录失败次数过多，账号已锁定，请%lld分钟后再试",
-                                         (long long)pol.lockout_minutes));
+        if (locks.subject_left > 0 || locks.address_left > 0) return refuse_locked(r, &locks);
         return req_fail(r, SX_ECREDS, NULL, NULL);
     }
     if (u.disabled) {
-        st_audit(db, &a, "auth.login_failed", "user", api_id_text(r, u.id), 0, "账号已停用");
+        st_audit(db, &a, "auth.login_failed", "user", oid, 0, "账号已停用");
         return req_fail(r, SX_EDISABLED, NULL, NULL);
     }
     char sid[65], sid_hash[65], csrf[65];
     auth_random_hex(sid);
     auth_random_hex(csrf);
     auth_hash_secret(sid, sid_hash);
-    if ((rc = st_login_ok(db, &a, u.id, sid_hash, csrf, r->ip))) return api_rc(r, rc);
+    if ((rc = st_login_ok(db, &a, &who, sid_hash, csrf, r->ip))) return api_rc(r, rc);
     set_session_cookie(r, sid, -1);
     str_copy(r->who.username, sizeof r->who.username, u.username); /* for the access log */
     sodium_memzero(sid, sizeof sid);
@@ -90,11 +122,12 @@ static int login(struct req *r)
     struct scope sc;
     if ((rc = st_principal_load(db, u.id, 0, u.unit_id, "", &perms, &sc))) return api_rc(r, rc);
     int expired = password_expired(u.password_changed_at, pol.password_max_age_days, now);
-    json_t *me = me_json(r, u.id, perms, u.must_change || expired, expired);
+    json_t *me = me_json(r, u.id, 0, perms, u.must_change || expired, expired);
     if (!me) return req_fail(r, SX_EINTERNAL, NULL, NULL);
-    return reply_json(r, 200, json_pack("{s:o,s:s,s:b,s:b,s:I}", "user", me, "csrf_token", csrf,
+    return reply_json(r, 200, json_pack("{s:o,s:s,s:b,s:b,s:I,s:I}", "user", me, "csrf_token", csrf,
                                         "must_change_password", u.must_change || expired, "password_expired",
-                                        expired, "session_idle_minutes", (json_int_t)pol.session_idle_minutes));
+                                        expired, "session_idle_minutes", (json_int_t)pol.session_idle_minutes,
+                                        "session_max_hours", (json_int_t)pol.session_max_hours));
 }
 
 static int logout(struct req *r)
@@ -110,12 +143,15 @@ static int logout(struct req *r)
 
 static int me(struct req *r)
 {
-    json_t *u = me_json(r, r->who.user_id, r->who.perms, r->who.must_change, r->who.password_expired);
+    json_t *u = me_json(r, r->who.user_id, r->who.token_id ? r->who.scope.token_role_id : 0, r->who.perms,
+                        r->who.must_change, r->who.password_expired);
     if (!u) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    if (r->who.token_id) json_object_set_new(u, "token_id", json_integer(r->who.token_id));
     struct security_policy pol;
     st_policy_get(req_db(r), &pol);
-    return reply_json(r, 200, json_pack("{s:o,s:s,s:I,s:s}", "user", u, "csrf_token", r->who.csrf,
+    return reply_json(r, 200, json_pack("{s:o,s:s,s:I,s:I,s:s}", "user", u, "csrf_token", r->who.csrf,
                                         "session_idle_minutes", (json_int_t)pol.session_idle_minutes,
+                                        "session_max_hours", (json_int_t)pol.session_max_hours,
                                         "timezone", tz_name()));
 }
 

@@ -437,6 +437,9 @@ static int act(struct req *r)
     int ai = case_action_from_code(r->params[1]);
     if (ai < 0) return req_fail(r, SX_ENOTFOUND, NULL, "没有这个办理操作");
     if ((rc = req_check_body(r, act_spec, NELEM(act_spec)))) return rc;
+    /* 包案 makes the actor the leader personally in charge: an integration account is no person. */
+    if (ai == CA_TAKE_CHARGE && r->who.token_id)
+        return req_fail(r, SX_EFORBIDDEN, NULL, "集成账号不能包案：包案须由领导本人负责");
     struct case_act_in x;
     memset(&x, 0, sizeof x);
     struct case_action_input in = CASE_INPUT_INIT;

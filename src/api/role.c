@@ -63,6 +63,9 @@ static int fail_field(struct req *r, int rc, const char *field)
         return req_fail(r, rc, field, "自定义数据范围中的单位不存在");
     if (rc == SX_ESOD && field && !strcmp(field, "holders"))
         return req_fail(r, rc, "permissions", "违反三员分立：修改后已分配该角色的用户将兼任两类管理员");
+    if (rc == SX_EVALIDATION && field && !strcmp(field, "tokens_personal"))
+        return req_fail(r, rc, "permissions",
+                        "该角色绑定了API令牌，集成令牌不能查看完整身份证号和电话或检举控告，请先吊销相关令牌");
     if (rc == SX_ESOD && field && !strcmp(field, "tokens"))
         return req_fail(r, rc, "permissions", "违反三员分立：该角色绑定了API令牌，集成令牌不能授予管理员权限");
     if (rc == SX_ESOD)
@@ -76,11 +79,27 @@ static int fail_field(struct req *r, int rc, const char *field)
     return req_fail(r, rc, field, NULL);
 }
 
+/* token_allowed: whether an API token may act through the role (perm_token_role_check), so a
+ * client can offer only those. */
+static void mark_token_allowed(json_t *role)
+{
+    uint64_t mask = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(role, "permissions"), i, v)
+    {
+        int p = perm_from_code(json_string_value(v));
+        if (p >= 0) mask |= perm_bit(p);
+    }
+    json_object_set_new(role, "token_allowed", json_boolean(perm_token_role_check(mask) == TOKEN_ROLE_OK));
+}
+
 static int reply_role(struct req *r, int status, int64_t id)
 {
     json_t *o;
     int rc = st_role_get(req_db(r), id, &o);
     if (rc) return api_rc(r, rc);
+    mark_token_allowed(o);
     return api_reply_record(r, status, o);
 }
 
@@ -93,6 +112,9 @@ static int list(struct req *r)
     int64_t total;
     if ((rc = st_role_list(req_db(r), &pg, &items, &total)))
         return api_rc(r, rc);
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) mark_token_allowed(o);
     return api_reply_page(r, items, total, &pg);
 }
 

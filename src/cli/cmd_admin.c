@@ -40,7 +40,7 @@ int cmd_init(int argc, char **argv)
         if ((rc = st_user_insert(db, admins[i][0], admins[i][1], unit, hash, 1, roles, &id))) goto fail;
         created |= 1 << i;
     }
-    struct audit_ctx a = {0, "sixia-cli", "local"};
+    struct audit_ctx a = {.user_id = 0, .username = "sixia-cli", .ip = "local"};
     if ((rc = st_audit_append(db, &a, "system.init", "database", "", 1, ""))) goto fail;
     if ((rc = db_commit(db))) goto out;
     printf("数据库已就绪: %s\n", c.db);

@@ -281,7 +281,7 @@ static int actor(struct db *db, const char *username, struct demo_actor *x)
     x->sc.user_id = uid;
     x->sc.unit_id = unit;
     snprintf(x->username, sizeof x->username, "%s", username);
-    x->a = (struct audit_ctx){uid, x->username, "demo"};
+    x->a = (struct audit_ctx){.user_id = uid, .username = x->username, .ip = "demo"};
     return st_case_viewer(db, &x->sc, uid, unit, ~(uint64_t)0, &x->v);
 }
 
@@ -484,7 +484,7 @@ int cmd_demo(int argc, char **argv)
     char details[256];
     snprintf(details, sizeof details, "{\"regions\":%d,\"units\":%d,\"cadres\":%d,\"users\":%d}", g.n_regions,
              g.n_units, g.n_cadres, g.n_users);
-    struct audit_ctx a = {0, "sixia-cli", "local"};
+    struct audit_ctx a = {.user_id = 0, .username = "sixia-cli", .ip = "local"};
     if ((rc = st_audit_append(db, &a, "system.demo", "database", "", 1, details))) goto fail;
     if ((rc = db_commit(db))) goto out;
     printf("演示数据已载入 %s（仅供演示，请勿用于生产）\n", c.db);

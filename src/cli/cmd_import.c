@@ -406,7 +406,7 @@ int cmd_import(int argc, char **argv)
     json_t *d = json_pack("{s:s,s:I}", "file", base ? base + 1 : im.file, "rows", (json_int_t)rows);
     char *txt = d ? json_dumps(d, JSON_COMPACT) : NULL;
     json_decref(d);
-    struct audit_ctx a = {0, "sixia-cli", "local"};
+    struct audit_ctx a = {.user_id = 0, .username = "sixia-cli", .ip = "local"};
     char action[32];
     snprintf(action, sizeof action, "import.%s", kind_names[k]);
     rc = st_audit_append(db, &a, action, kind_objects[k], "", 1, txt ? txt : "");

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define MAX_ROLES 16
-static const struct audit_ctx cli_actor = {0, "sixia-cli", "local"};
+static const struct audit_ctx cli_actor = {.user_id = 0, .username = "sixia-cli", .ip = "local"};
 
 static const char user_usage[] =
     "用法: sixia user 子命令 [选项]\n\n子命令:\n"

@@ -64,6 +64,13 @@ int perm_violates_sod(uint64_t mask)
     return c != 0 && (c & (c - 1)) != 0; /* more than one bit set */
 }
 
+enum token_role_check perm_token_role_check(uint64_t mask)
+{
+    if (perm_classes(mask)) return TOKEN_ROLE_ADMIN;
+    if (mask & PERM_TOKEN_PERSONAL) return TOKEN_ROLE_PERSONAL;
+    return TOKEN_ROLE_OK;
+}
+
 const char *admin_class_code(int ac)
 {
     switch (ac) {

@@ -70,6 +70,12 @@ int perm_classes(uint64_t mask);
 /* 1 when mask mixes two or more administrator classes (forbidden by 三员分立). */
 int perm_violates_sod(uint64_t mask);
 const char *admin_class_code(int ac); /* "sys", "sec", "audit" or NULL */
+/* Why a role (its permission mask) cannot be given to an API token's integration account:
+ * administrator permissions (三员分立), or the permissions that reach people's personal data
+ * and the 检举控告 cases (PERM_TOKEN_PERSONAL), which only named people may hold. */
+enum token_role_check { TOKEN_ROLE_OK = 0, TOKEN_ROLE_ADMIN = 1, TOKEN_ROLE_PERSONAL = 2 };
+#define PERM_TOKEN_PERSONAL (((uint64_t)1 << P_CASE_PII) | ((uint64_t)1 << P_CASE_REPORT))
+enum token_role_check perm_token_role_check(uint64_t mask);
 int admin_class_from_code(const char *code);
 
 /* Data scopes (DOMAIN.md §5). */

@@ -42,8 +42,11 @@ static int auth_token(struct req *r, const char *secret)
     int rc = st_token_get(db, h, &t);
     if (rc == SX_ENOTFOUND) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌无效");
     if (rc) return req_fail(r, rc, NULL, NULL);
+    /* A token acts only as its own integration account, never as a person; every token has an
+     * end (one without is from before expiry was required, and the migration gave it one). */
+    if (!t.integration) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌无效");
     if (t.revoked) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已吊销");
-    if (t.expires_at && t.expires_at < (int64_t)time(NULL)) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已过期");
+    if (t.expires_at <= (int64_t)time(NULL)) return req_fail(r, SX_EUNAUTH, NULL, "API 令牌已过期");
     if (t.disabled) return req_fail(r, SX_EDISABLED, NULL, NULL);
     /* last_used_at is kept to the minute: no write on every request. */
     if (!t.used_recently) st_token_touch(db, t.id);
@@ -122,6 +125,13 @@ static int auth_session(struct req *r, const char *sid)
     if (pol.session_idle_minutes > 0 && now - s.last_seen > pol.session_idle_minutes * 60) {
         st_session_delete(db, h);
         return req_fail(r, SX_ESESSION, NULL, "长时间未操作，登录已超时，请重新登录");
+    }
+    /* However active, a session ends session_max_hours after its login. */
+    if (pol.session_max_hours > 0 && now - s.created_at > pol.session_max_hours * 3600) {
+        st_session_delete(db, h);
+        return req_fail(r, SX_ESESSION, NULL,
+                        arena_printf(&r->arena, "登录已超过最长时限（%lld小时），请重新登录",
+                                     (long long)pol.session_max_hours));
     }
     if (s.disabled) {
         st_session_delete(db, h);

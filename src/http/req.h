@@ -17,7 +17,7 @@ struct principal {
     int64_t user_id;
     int64_t token_id; /* > 0 when authenticated with a bearer token */
     int64_t unit_id;
-    char username[65];
+    char username[200]; /* an integration account's is "token:" and the token's name */
     uint64_t perms;
     struct scope scope;
     int must_change; /* first login or reset: only password change allowed */

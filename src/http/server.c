@@ -216,6 +216,7 @@ void req_audit_ctx(struct req *r, struct audit_ctx *ctx)
     ctx->user_id = r->who.user_id;
     ctx->username = r->who.username[0] ? r->who.username : NULL;
     ctx->ip = r->ip;
+    ctx->token_id = r->who.token_id;
 }
 
 /* ---------- dispatch ---------- */

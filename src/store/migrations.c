@@ -5,6 +5,8 @@
 #include "../util/log.h"
 #include "../util/timeu.h"
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 /* Ids are AUTOINCREMENT so a deleted record's id is never reused: audit records name objects
  * by id. */
@@ -302,8 +304,7 @@ static const char m003[] =
 /* Petitions held to the rules (issue 8): organ types of units (政法 and 纪检监察 organs that 涉法涉诉
  * and 检举控告 are routed to), the organ a case was forwarded to, the reason of an extension
  * request (told to the petitioner when approved), the 三个第一 target of a first petition at its
- * stage (assign, supervise, call back at once). Open cases get their target on the next start
- * (the deadlines are recomputed when the calendar or the settings change, and on every action). */
+ * stage (assign, supervise, call back at once), computed for open cases by the step below. */
 static const char m004[] =
     "ALTER TABLE units ADD COLUMN org_type TEXT NOT NULL DEFAULT ''"
     " CHECK (org_type IN ('', 'politics_law', 'discipline'));"
@@ -318,16 +319,99 @@ static const char m004[] =
     " WHERE e.case_id = cases.id AND e.action = 'extend_request' AND json_valid(e.data)"
     " ORDER BY e.id DESC LIMIT 1), '') WHERE ext IN ('pending', 'approved');";
 
+/* Accounts and logins (issue 4, accounts part).
+ * - users.kind: 'integration' marks the account an API token acts as (集成账号): it cannot log
+ *   in with a password, is not listed as a person, and is disabled when its token is revoked.
+ * - login_failures: failed logins counted per subject and source address (domain/lockout.h),
+ *   so a stranger can neither learn which names are accounts nor lock one out from everywhere.
+ *   subject: 'u:<user id>', 'n:<BLAKE2b hex of a typed name that is no account>', or '*' for the
+ *   address as a whole. Rows are pruned a day after their window. The old per-account counters
+ *   (users.failed_count/locked_until) are no longer read; their locks end here.
+ * - Tokens expire: those that never did get the maximum lifetime (token_max_days, default 90)
+ *   from now. Tokens bound to people are revoked by m005_revoke_person_tokens below. */
+static const char m005[] =
+    "ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person','integration'));"
+    "CREATE TABLE login_failures ("
+    " subject TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " count INTEGER NOT NULL DEFAULT 0,"
+    " window_start INTEGER NOT NULL,"
+    " locked_until INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (subject, address));"
+    "CREATE INDEX login_failures_window ON login_failures(window_start);"
+    "UPDATE users SET failed_count = 0, locked_until = 0;"
+    "UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 86400 *"
+    " COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'token_max_days'), 90)"
+    " WHERE expires_at IS NULL;";
+
+/* Before migration 5 a token acted as the person it was bound to (their name in the audit log,
+ * their personal-data permissions): that was the impersonation route, so every such token still
+ * live is revoked here, each with its own audit record. Their integrations need a new token. */
+static int m005_revoke_person_tokens(struct db *db)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT t.id, t.name, t.user_id, u.username FROM api_tokens t"
+                                       " JOIN users u ON u.id = t.user_id"
+                                       " WHERE t.revoked_at IS NULL AND u.kind = 'person' ORDER BY t.id");
+    if (!s) return SX_EINTERNAL;
+    json_t *rows = NULL;
+    int rc = db_all_json(s, &rows);
+    char now[32];
+    time_iso_now(now);
+    const struct audit_ctx a = {.user_id = 0, .username = "sixia-migrate", .ip = "local"};
+    size_t i;
+    json_t *t;
+    json_array_foreach(rows, i, t)
+    {
+        if (rc) break;
+        int64_t id = json_integer_value(json_object_get(t, "id"));
+        s = db_prepare(db, "UPDATE api_tokens SET revoked_at = ?, version = version + 1 WHERE id = ?");
+        db_bind_text(s, 1, now);
+        db_bind_int(s, 2, id);
+        if ((rc = db_run(s))) break;
+        json_t *d = json_pack("{s:O,s:O,s:O,s:s}", "name", json_object_get(t, "name"), "user_id",
+                              json_object_get(t, "user_id"), "username", json_object_get(t, "username"), "reason",
+                              "升级：令牌绑定到个人账号，可冒用该人身份，已吊销；请为对接系统新建集成令牌");
+        char *txt = d ? json_dumps(d, JSON_COMPACT) : NULL;
+        json_decref(d);
+        char oid[24];
+        snprintf(oid, sizeof oid, "%lld", (long long)id);
+        rc = txt ? st_audit_append(db, &a, "token.revoke", "token", oid, 1, txt) : SX_EINTERNAL;
+        free(txt);
+    }
+    json_decref(rows);
+    return rc;
+}
+
 static const struct {
     int version;
     const char *sql;
-    int (*after)(struct db *db); /* data the SQL cannot compute, in the same transaction (or NULL) */
 } migrations[] = {
-    {1, m001, NULL},
-    {2, m002, NULL},
-    {3, m003, NULL},
-    {4, m004, st_case_recompute_due}, /* the 三个第一 targets of open first petitions */
+    {1, m001},
+    {2, m002},
+    {3, m003},
+    {4, m004},
+    {5, m005},
 };
+
+/* Steps of a migration that SQL alone cannot take (audit records are hash-chained in C); each
+ * runs right after its migration's SQL, in the same transaction. */
+static const struct {
+    int version;
+    int (*run)(struct db *db);
+} migration_steps[] = {
+    {4, st_case_recompute_due}, /* the 三个第一 targets of open first petitions */
+    {5, m005_revoke_person_tokens},
+};
+
+static int run_steps(struct db *db, int version)
+{
+    for (size_t i = 0; i < sizeof migration_steps / sizeof migration_steps[0]; i++) {
+        if (migration_steps[i].version != version) continue;
+        int rc = migration_steps[i].run(db);
+        if (rc) return rc;
+    }
+    return SX_OK;
+}
 
 int store_migrate(struct db *db, int *schema_version)
 {
@@ -343,7 +427,7 @@ int store_migrate(struct db *db, int *schema_version)
         db_bind_int(s, 1, migrations[i].version);
         if ((rc = db_int(s, &have))) goto fail;
         if (!have) {
-            if ((rc = db_exec(db, migrations[i].sql)) || (migrations[i].after && (rc = migrations[i].after(db)))) {
+            if ((rc = db_exec(db, migrations[i].sql)) || (rc = run_steps(db, migrations[i].version))) {
                 log_error("migration %d failed", migrations[i].version);
                 goto fail;
             }

@@ -4,10 +4,42 @@
 #include "../util/err.h"
 #include "../util/timeu.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The details of a record made through an API token, with the token's id (the username names
+ * its integration account): a JSON object gains "token_id", other text a "token_id=N" part.
+ * malloc'd; NULL when out of memory. */
+static char *details_with_token(const char *details, int64_t token_id)
+{
+    json_t *o = details && *details ? json_loads(details, 0, NULL) : json_object();
+    char *out = NULL;
+    if (json_is_object(o)) {
+        json_object_set_new(o, "token_id", json_integer(token_id));
+        out = json_dumps(o, JSON_COMPACT);
+    } else {
+        size_t n = strlen(details) + 40;
+        if ((out = malloc(n))) snprintf(out, n, "%s；token_id=%lld", details, (long long)token_id);
+    }
+    json_decref(o);
+    return out;
+}
+
+static int append(struct db *db, const struct audit_ctx *a, const char *action, const char *object_type,
+                  const char *object_id, int success, const char *details);
 
 int st_audit_append(struct db *db, const struct audit_ctx *a, const char *action,
                     const char *object_type, const char *object_id, int success, const char *details)
+{
+    if (!a || a->token_id <= 0) return append(db, a, action, object_type, object_id, success, details);
+    char *d = details_with_token(details, a->token_id);
+    int rc = d ? append(db, a, action, object_type, object_id, success, d) : SX_EINTERNAL;
+    free(d);
+    return rc;
+}
+
+static int append(struct db *db, const struct audit_ctx *a, const char *action, const char *object_type,
+                  const char *object_id, int success, const char *details)
 {
     /* The caller holds the write lock, so reading the tail and appending cannot interleave. */
     struct db_stmt *s = db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");

@@ -1366,7 +1366,8 @@ int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_v
     if (in->accused_unit_id)
         REQUIRE(id_exists(db, "SELECT id FROM units WHERE id = ?", in->accused_unit_id), "accused_unit_id");
     if (in->accused_user_id)
-        REQUIRE(id_exists(db, "SELECT id FROM users WHERE id = ?", in->accused_user_id), "accused_user_id");
+        REQUIRE(id_exists(db, "SELECT id FROM users WHERE id = ? AND kind = 'person'", in->accused_user_id),
+                "accused_user_id");
     /* The repeat link: the clerk's choice, or what repeat detection finds (same petitioner and
      * matter) unless the clerk confirmed a new matter. A citizen's submission is compared with
      * every case but 检举控告 (st_case_public_viewer). */
@@ -1590,7 +1591,8 @@ static int check_assign(struct db *db, const struct case_row *r, const struct ca
         return rc;
     }
     int64_t hunit = 0;
-    if (one_int(db, "SELECT unit_id FROM users WHERE id = ? AND status = 'active'", in->handler_id, &hunit) ||
+    if (one_int(db, "SELECT unit_id FROM users WHERE id = ? AND status = 'active' AND kind = 'person'", in->handler_id,
+                &hunit) ||
         hunit != in->unit_id) {
         *field = "handler_id";
         *why = "承办人不存在、已停用或不属于该承办单位";
@@ -2135,7 +2137,7 @@ int st_case_handlers(struct db *db, json_t **out)
         db, "SELECT u.id AS unit_id, u.name AS unit_name, u.path, u.org_type,"
             " json_group_array(json_object('id', us.id, 'display_name', us.display_name, 'username', us.username))"
             " AS users__j FROM units u JOIN (SELECT * FROM users ORDER BY id) us ON us.unit_id = u.id"
-            " WHERE us.status = 'active' AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_perms rp"
+            " WHERE us.status = 'active' AND us.kind = 'person' AND EXISTS (SELECT 1 FROM user_roles ur JOIN role_perms rp"
             " ON rp.role_id = ur.role_id WHERE ur.user_id = us.id AND rp.perm IN ('case:sign', 'case:reply'))"
             " GROUP BY u.id ORDER BY u.path");
     if (!s) return SX_EINTERNAL;

@@ -14,8 +14,10 @@ struct role_in {
 };
 int st_role_list(struct db *db, const struct paging *pg, json_t **items, int64_t *total);
 int st_role_get(struct db *db, int64_t id, json_t **out);
-/* SX_ESOD when the permissions mix administrator classes (or would for a holder or a token of
- * the role); SX_ECONFLICT for fixed parts of built-in roles; field on validation errors. */
+/* SX_ESOD when the permissions mix administrator classes (or would for a holder, or give a live
+ * token of the role administrator permissions: field "tokens"); SX_EVALIDATION with field
+ * "tokens_personal" when a live token would gain personal-data permissions; SX_ECONFLICT for
+ * fixed parts of built-in roles; field on validation errors. */
 int st_role_create(struct db *db, const struct audit_ctx *a, const struct role_in *in, int64_t *id,
                    const char **field);
 int st_role_update(struct db *db, const struct audit_ctx *a, int64_t id, int64_t version,

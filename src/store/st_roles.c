@@ -215,7 +215,8 @@ static int check_fixed(const struct role_cur *c, const struct role_in *in, const
     return SX_OK;
 }
 
-/* Would any holder of role id, with their other roles, or any live token of it, break 三员分立? */
+/* Would any holder of role id, with their other roles, break 三员分立, or would any live token
+ * of it carry a permission no token may hold (perm_token_role_check)? */
 static int check_holders(struct db *db, int64_t id, uint64_t mask, const char **field)
 {
     struct db_stmt *s = db_prepare(db, "SELECT ur.user_id, rp.perm FROM user_roles ur"
@@ -236,12 +237,16 @@ static int check_holders(struct db *db, int64_t id, uint64_t mask, const char **
     db_reset(s);
     if (bad) return *field = "holders", SX_ESOD;
     if (rc != DB_DONE) return rc;
-    if (!perm_classes(mask)) return SX_OK;
+    enum token_role_check why = perm_token_role_check(mask);
+    if (why == TOKEN_ROLE_OK) return SX_OK;
     s = db_prepare(db, "SELECT COUNT(*) FROM api_tokens WHERE role_id = ? AND revoked_at IS NULL");
     db_bind_int(s, 1, id);
     int64_t n = 0;
     if ((rc = db_int(s, &n))) return rc;
-    return n ? (*field = "tokens", SX_ESOD) : SX_OK;
+    if (!n) return SX_OK;
+    /* A live token's role may not gain what no token may hold. */
+    *field = why == TOKEN_ROLE_ADMIN ? "tokens" : "tokens_personal";
+    return why == TOKEN_ROLE_ADMIN ? SX_ESOD : SX_EVALIDATION;
 }
 
 static int update_row(struct db *db, int64_t id, const struct role_in *in, const struct role_cur *c, uint64_t mask,

@@ -18,6 +18,9 @@ static const struct {
     {"lockout_minutes", offsetof(struct security_policy, lockout_minutes), 10},
     {"session_idle_minutes", offsetof(struct security_policy, session_idle_minutes), 30},
     {"audit_retention_days", offsetof(struct security_policy, audit_retention_days), 180},
+    {"address_lockout_threshold", offsetof(struct security_policy, address_lockout_threshold), 20},
+    {"session_max_hours", offsetof(struct security_policy, session_max_hours), 12},
+    {"token_max_days", offsetof(struct security_policy, token_max_days), 90},
 };
 #define NKEYS (sizeof policy_keys / sizeof policy_keys[0])
 

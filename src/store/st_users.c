@@ -9,15 +9,18 @@
 #include <string.h>
 #include <time.h>
 
+/* The latest end of the account's login locks (from any address; domain/lockout.h). */
+#define USER_LOCK "(SELECT IFNULL(MAX(lf.locked_until), 0) FROM login_failures lf WHERE lf.subject = 'u:' || u.id)"
 #define USER_COLS                                                                                 \
     "u.id, u.username, u.display_name, u.unit_id, un.name AS unit_name, u.cadre_id, u.status,"     \
     " (SELECT json_group_array(json_object('id', r.id, 'code', r.code, 'name', r.name))"            \
     "  FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id) AS roles__j,"  \
-    " u.must_change_password AS must_change_password__b, u.locked_until > ?11 AS locked__b,"        \
-    " u.locked_until, u.last_login_at, u.version, u.created_at"
+    " u.must_change_password AS must_change_password__b," USER_LOCK " > ?11 AS locked__b,"              \
+    " " USER_LOCK " AS locked_until, u.last_login_at, u.version, u.created_at"
 #define USER_FROM " FROM users u JOIN units un ON un.id = u.unit_id"
+/* People only: an API token's integration account is managed through its token. */
 #define USER_WHERE                                                                                \
-    " WHERE " SCOPE_PRED("u.unit_id", "u.id") " AND (?12 = 0 OR u.unit_id = ?12)"                  \
+    " WHERE " SCOPE_PRED("u.unit_id", "u.id") " AND u.kind = 'person' AND (?12 = 0 OR u.unit_id = ?12)" \
     " AND (?13 IS NULL OR u.status = ?13)"                                                        \
     " AND (?14 = 0 OR EXISTS (SELECT 1 FROM user_roles x WHERE x.user_id = u.id AND x.role_id = ?14))" \
     " AND (?15 IS NULL OR " LIKE_CONTAINS("u.username", "?15") " OR " LIKE_CONTAINS("u.display_name", "?15") ")"
@@ -104,7 +107,7 @@ int st_user_list(struct db *db, const struct scope *sc, const struct user_filter
 int st_user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 {
     struct db_stmt *s = store_prepare_scoped(db, "SELECT " USER_COLS USER_FROM " WHERE " SCOPE_PRED("u.unit_id", "u.id")
-                                       " AND u.id = ?12", sc);
+                                       " AND u.kind = 'person' AND u.id = ?12", sc);
     if (!s) return SX_EINTERNAL;
     int64_t now = (int64_t)time(NULL);
     db_bind_int(s, 11, now);
@@ -225,11 +228,19 @@ fail:
     return rc;
 }
 
+/* Ends the account's login locks and failure counts at every address. */
+static int clear_locks(struct db *db, int64_t id)
+{
+    struct db_stmt *s = db_prepare(db, "DELETE FROM login_failures WHERE subject = 'u:' || ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, id);
+    return db_run(s);
+}
+
 static const char *const op_sql[] = {
     [USER_DISABLE] = "UPDATE users SET status = 'disabled', version = version + 1, updated_at = ? WHERE id = ?",
     [USER_ENABLE] = "UPDATE users SET status = 'active', version = version + 1, updated_at = ? WHERE id = ?",
-    [USER_UNLOCK] = ("UPDATE users SET locked_until = 0, failed_count = 0, version = version + 1,"
-                     " updated_at = ? WHERE id = ?"),
+    [USER_UNLOCK] = "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
 };
 static const char *const op_action[] = {
     [USER_DISABLE] = "user.disable", [USER_ENABLE] = "user.enable", [USER_UNLOCK] = "user.unlock"};
@@ -250,6 +261,7 @@ int st_user_op(struct db *db, const struct audit_ctx *a, int64_t id, enum user_o
     }
     /* A disabled account loses its sessions at once. */
     if (op == USER_DISABLE && (rc = st_sessions_delete_user(db, id))) goto fail;
+    if (op == USER_UNLOCK && (rc = clear_locks(db, id))) goto fail;
     if ((rc = audit_json(db, a, op_action[op], id, NULL))) goto fail;
     return db_commit(db);
 fail:
@@ -264,8 +276,7 @@ int st_user_reset_password(struct db *db, const struct audit_ctx *a, int64_t id,
     char now[32];
     time_iso_now(now);
     struct db_stmt *s = db_prepare(db, "UPDATE users SET password_hash = ?, password_changed_at = ?,"
-                                       " must_change_password = 1, failed_count = 0, locked_until = 0,"
-                                       " version = version + 1, updated_at = ? WHERE id = ?");
+                                       " must_change_password = 1, version = version + 1, updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, hash);
     db_bind_int(s, 2, (int64_t)time(NULL));
     db_bind_text(s, 3, now);
@@ -275,7 +286,7 @@ int st_user_reset_password(struct db *db, const struct audit_ctx *a, int64_t id,
         rc = SX_ENOTFOUND;
         goto fail;
     }
-    if ((rc = st_sessions_delete_user(db, id))) goto fail;
+    if ((rc = st_sessions_delete_user(db, id)) || (rc = clear_locks(db, id))) goto fail;
     if ((rc = audit_json(db, a, "user.reset_password", id, json_pack("{s:b}", "must_change_password", 1))))
         goto fail;
     return db_commit(db);
@@ -303,7 +314,7 @@ static int roles_mask(struct db *db, const int64_t *ids, size_t n, uint64_t *mas
     return SX_OK;
 }
 
-static int replace_roles(struct db *db, int64_t id, const int64_t *ids, size_t n, int64_t *revoked)
+static int replace_roles(struct db *db, int64_t id, const int64_t *ids, size_t n)
 {
     struct db_stmt *s = db_prepare(db, "DELETE FROM user_roles WHERE user_id = ?");
     db_bind_int(s, 1, id);
@@ -315,16 +326,8 @@ static int replace_roles(struct db *db, int64_t id, const int64_t *ids, size_t n
         rc = db_run(s);
     }
     if (rc) return rc;
-    /* A token may only act through a role its user holds. */
     char now[32];
     time_iso_now(now);
-    s = db_prepare(db, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
-                       " AND role_id NOT IN (SELECT role_id FROM user_roles WHERE user_id = ?)");
-    db_bind_text(s, 1, now);
-    db_bind_int(s, 2, id);
-    db_bind_int(s, 3, id);
-    if ((rc = db_run(s))) return rc;
-    *revoked = db_changes(db);
     s = db_prepare(db, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?");
     db_bind_text(s, 1, now);
     db_bind_int(s, 2, id);
@@ -338,15 +341,14 @@ int st_user_set_roles(struct db *db, const struct audit_ctx *a, int64_t id, int6
     if (rc) return rc;
     json_t *codes = json_array();
     uint64_t mask;
-    int64_t revoked = 0;
     if ((rc = check_version(db, id, version)) || (rc = roles_mask(db, role_ids, n, &mask, codes, field)))
         goto fail;
     if (perm_violates_sod(mask)) {
         rc = SX_ESOD;
         goto fail;
     }
-    if ((rc = replace_roles(db, id, role_ids, n, &revoked))) goto fail;
-    json_t *d = json_pack("{s:O,s:I}", "roles", codes, "tokens_revoked", (json_int_t)revoked);
+    if ((rc = replace_roles(db, id, role_ids, n))) goto fail;
+    json_t *d = json_pack("{s:O}", "roles", codes);
     if ((rc = audit_json(db, a, "user.grant", id, d))) goto fail;
     json_decref(codes);
     return db_commit(db);

@@ -29,10 +29,14 @@ struct paging {
     const char *keyword; /* NULL or non-empty */
 };
 
+/* Who acts. Through an API token, user_id/username are the token's integration account
+ * ("token:<name>") and token_id is the token: st_audit_append adds it to the record's details.
+ * Initialise with designated initialisers (fields may be added). */
 struct audit_ctx {
     int64_t user_id;
     const char *username;
     const char *ip;
+    int64_t token_id; /* > 0 when acting through an API token */
 };
 
 /* The data-scope predicate over a row's unit column U and owner column O, as a marker that
@@ -70,6 +74,9 @@ int store_schema_version(struct db *db, int64_t *v);
 struct security_policy {
     int64_t password_min_length, password_max_age_days, lockout_threshold, lockout_minutes,
         session_idle_minutes, audit_retention_days;
+    int64_t address_lockout_threshold; /* failures from one address, any names, within lockout_minutes */
+    int64_t session_max_hours;         /* absolute session lifetime, however active */
+    int64_t token_max_days;            /* longest lifetime of an API token, and its default */
 };
 void st_policy_defaults(struct security_policy *p);
 /* Cached for a second or two: read on every authenticated request. */
@@ -112,22 +119,41 @@ void store_sql_order(char *buf, size_t n, const char *head, const char *order, i
 
 /* ---- authentication (st_auth.c) ---- */
 struct login_row {
-    int64_t id, unit_id, failed_count, locked_until, password_changed_at;
+    int64_t id, unit_id, password_changed_at;
     int must_change, disabled;
     char username[65];
     char hash[160];
 };
-/* SX_ENOTFOUND when no such user. */
+/* A person's account by username; SX_ENOTFOUND when there is none (integration accounts never
+ * log in with a password, so they are not found either). */
 int st_login_lookup(struct db *db, const char *username, struct login_row *out);
-/* Counts a failed password; locks the account when the threshold is reached (*locked=1).
- * Writes the audit record in the same transaction. */
-int st_login_failed(struct db *db, const struct audit_ctx *a, int64_t user_id, int64_t threshold,
-                    int64_t lock_seconds, int *locked, const char *details);
-/* Resets the failure count, records the login and creates the session. */
-int st_login_ok(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *session_hash,
-                const char *csrf, const char *ip);
+/* Whom a login attempt's failures count against (domain/lockout.h): the account when the name
+ * is one (user_id > 0), else the hash of the typed name; and the source address bucket. */
+struct login_subject {
+    int64_t user_id;
+    const char *name_hash; /* hex; used when user_id is 0 */
+    const char *address;   /* lockout_address() of the client address */
+};
+/* Seconds left of the locks in force at now: of the subject at its address, and of the address
+ * for every subject. */
+struct login_locks {
+    int64_t subject_left, address_left;
+};
+int st_login_locks(struct db *db, const struct login_subject *who, int64_t now, struct login_locks *out);
+struct login_limits {
+    int64_t threshold, address_threshold; /* failures that lock */
+    int64_t window, lock_seconds;         /* counting window and lock length */
+};
+/* Counts one failed login against the subject at its address and against the address, prunes
+ * stale counters and writes the audit record (details; the lock when one is set), all in one
+ * transaction. *out: the locks in force afterwards. */
+int st_login_failed(struct db *db, const struct audit_ctx *a, const struct login_subject *who,
+                    const struct login_limits *lim, int64_t now, const char *details, struct login_locks *out);
+/* Clears the subject's failures at its address, records the login and creates the session. */
+int st_login_ok(struct db *db, const struct audit_ctx *a, const struct login_subject *who,
+                const char *session_hash, const char *csrf, const char *ip);
 struct session_row {
-    int64_t user_id, unit_id, last_seen, password_changed_at;
+    int64_t user_id, unit_id, created_at, last_seen, password_changed_at;
     int must_change, disabled;
     char username[65], csrf[65], unit_path[200];
 };
@@ -135,11 +161,12 @@ int st_session_get(struct db *db, const char *session_hash, struct session_row *
 int st_session_touch(struct db *db, const char *session_hash, int64_t now);
 int st_session_delete(struct db *db, const char *session_hash);
 int st_sessions_delete_user(struct db *db, int64_t user_id);
+/* A token and its integration account (user_id, username "token:<name>"). */
 struct token_row {
-    int64_t id, user_id, role_id, unit_id, expires_at;
+    int64_t id, user_id, role_id, unit_id, expires_at; /* expires_at 0: none recorded */
     int used_recently; /* last_used_at within the last minute */
-    int revoked, disabled;
-    char username[65], unit_path[200];
+    int revoked, disabled, integration;
+    char username[200], unit_path[200];
 };
 int st_token_get(struct db *db, const char *token_hash, struct token_row *out);
 int st_token_touch(struct db *db, int64_t token_id);
@@ -148,6 +175,8 @@ int st_principal_load(struct db *db, int64_t user_id, int64_t role_id, int64_t u
                       const char *unit_path, uint64_t *perms, struct scope *sc);
 /* Role summaries [{id,code,name}] of a user. */
 int st_user_roles_json(struct db *db, int64_t user_id, json_t **out);
+/* The same shape for one role: [{id,code,name}] (empty when there is no such role). */
+int st_role_brief_json(struct db *db, int64_t role_id, json_t **out);
 /* Sets a new password hash and ends the user's sessions other than keep_session (may be NULL). */
 int st_password_set(struct db *db, const struct audit_ctx *a, int64_t user_id, const char *hash,
                     int must_change, const char *action, const char *keep_session);

@@ -4,7 +4,8 @@ import pytest
 from conftest import DEMO_PASSWORD, err
 
 KEYS = {"password_min_length", "password_max_age_days", "lockout_threshold", "lockout_minutes",
-        "session_idle_minutes", "audit_retention_days"}
+        "session_idle_minutes", "audit_retention_days", "address_lockout_threshold", "session_max_hours",
+        "token_max_days"}
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,7 @@ def test_get_defaults(sec):
     assert b["audit_retention_days"] >= 180
     assert b["lockout_threshold"] == 5 and b["lockout_minutes"] == 10
     assert b["session_idle_minutes"] == 30
+    assert b["session_max_hours"] == 12 and b["token_max_days"] == 90 and b["address_lockout_threshold"] == 20
 
 
 @pytest.mark.parametrize("field,value", [
@@ -56,6 +58,8 @@ def test_get_defaults(sec):
     ("session_idle_minutes", 100000), ("password_max_age_days", -1),
     ("lockout_threshold", "5"), ("password_min_length", 8.5), ("audit_retention_days", None),
     ("lockout_threshold", True),
+    ("session_max_hours", 0), ("session_max_hours", 721), ("token_max_days", 0), ("token_max_days", 3651),
+    ("address_lockout_threshold", 0), ("address_lockout_threshold", 10001), ("session_max_hours", "12"),
 ])
 def test_validation(sec, srv, field, value):
     p, v = policy(sec)

@@ -53,7 +53,7 @@ def ids(server, admin, secadmin):
                                               "data_scope": 1})
     assert r.status_code == 201
     role = r.json()["id"]
-    r = secadmin.post("/api/v1/tokens", json={"name": "权限测试令牌", "user_id": user["id"], "role_id": roles["leader"]})
+    r = secadmin.post("/api/v1/tokens", json={"name": "权限测试令牌", "unit_id": 1, "role_id": roles["handler"]})
     assert r.status_code == 201
     token = r.json()["token"]["id"]
     return {"regions": 1, "units": 1, "cadres": cadre, "dict-items": item, "users": user["id"], "roles": role,

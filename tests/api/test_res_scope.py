@@ -255,9 +255,9 @@ def test_scopes_combine_with_or(w, admin, two_roles):
     assert c.get(f"{C}/{w.c_zj_office['id']}").status_code == 404
 
 
-def test_token_sees_its_role_scope_only(w, admin, secadmin, two_roles, custom_role):
-    uid, _ = two_roles
-    r = secadmin.post("/api/v1/tokens", json={"name": "自定义范围令牌", "user_id": uid, "role_id": custom_role["id"]})
+def test_token_sees_its_role_scope_only(w, admin, secadmin, custom_role):
+    # A token's integration account sits in a unit (here 地区教育局) and acts through its one role.
+    r = secadmin.post("/api/v1/tokens", json={"name": "自定义范围令牌", "unit_id": w.jy, "role_id": custom_role["id"]})
     assert r.status_code == 201, r.text
     b = res_bearer(w.leader.server, r.json()["secret"])
     items, total = res_all(b, C)
@@ -267,7 +267,7 @@ def test_token_sees_its_role_scope_only(w, admin, secadmin, two_roles, custom_ro
     assert b.get(f"{C}/stats").json()["total"] == total
     rows = res_xlsx_rows(b.get(f"{C}/export").content)[1:]
     assert len(rows) == total
-    r = secadmin.post("/api/v1/tokens", json={"name": "承办人令牌", "user_id": uid, "role_id": w.roles["handler"]})
+    r = secadmin.post("/api/v1/tokens", json={"name": "承办人令牌", "unit_id": w.jy, "role_id": w.roles["handler"]})
     assert r.status_code == 201, r.text
     b2 = res_bearer(w.leader.server, r.json()["secret"])
     items, total = res_all(b2, C)

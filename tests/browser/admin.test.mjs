@@ -2,7 +2,7 @@
 // shows the server's answer. Screenshots of the dialogs land in tests/browser/out/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, openPage, assertClean, loginHome, settle, screenshot, pick } from './helper.mjs'
+import { startServer, launchBrowser, openPage, assertClean, loginHome, settle, screenshot, pick, noPopper } from './helper.mjs'
 
 let server
 let browser
@@ -48,7 +48,7 @@ test('secadmin edits a business role: permissions grouped, data scope saved', as
   })
 })
 
-test('secadmin opens 分配角色 for a user and creates an API token shown once', async () => {
+test('secadmin opens 分配角色 for a user and creates an API token (its own integration account) shown once', async () => {
   await signedIn('secadmin', async (page, problems) => {
     await page.goto(`${server.url}/system/users`)
     await settle(page)
@@ -66,9 +66,32 @@ test('secadmin opens 分配角色 for a user and creates an API token shown once
     await page.locator('[data-test="add-token"]').click()
     const tdlg = page.locator('.el-dialog', { hasText: '新建API令牌' })
     await tdlg.waitFor()
+    // No person to bind to any more: a unit and a role for the token's own account.
+    assert.equal(await tdlg.locator('.el-form-item', { hasText: '绑定用户' }).count(), 0)
     await tdlg.locator('.el-form-item', { hasText: '令牌名称' }).locator('input').fill('12345热线对接')
-    await pick(page, tdlg, '绑定用户', '（handler）')
-    await pick(page, tdlg, '绑定角色', null)
+    await tdlg.locator('[data-test="token-account"]', { hasText: 'token:12345热线对接' }).waitFor()
+    // The unit tree filters as one types; the unit sits below the root.
+    await noPopper(page)
+    await tdlg.locator('.el-form-item', { hasText: '所属单位' }).locator('.el-select__wrapper').first().click()
+    await page.keyboard.type('住房和城乡建设局')
+    await page.locator('.el-select__popper:visible .el-tree-node__content', { hasText: '地区住房和城乡建设局' }).first().click()
+    await noPopper(page)
+    // Only roles a token may use are offered: not the administrators', not those with personal data.
+    await noPopper(page)
+    await tdlg.locator('.el-form-item', { hasText: '角色' }).locator('.el-select__wrapper').first().click()
+    const popper = page.locator('.el-select__popper:visible').last()
+    await popper.locator('.el-select-dropdown__item', { hasText: '承办人' }).first().waitFor()
+    const offered = await popper.locator('.el-select-dropdown__item').allInnerTexts()
+    for (const name of ['领导', '信访登记员', '系统管理员', '安全管理员', '审计管理员']) {
+      assert.ok(!offered.some((t) => t.startsWith(name)), `${name} must not be offered: ${offered}`)
+    }
+    await screenshot(page, 'dialog-token-create')
+    await popper.locator('.el-select-dropdown__item', { hasText: '承办人' }).first().click()
+    await noPopper(page)
+    const days = tdlg.locator('.el-form-item', { hasText: '有效天数' })
+    assert.equal(await days.locator('input').inputValue(), '90', 'the policy maximum is the default')
+    await days.getByText('最长90天').waitFor()
+    await screenshot(page, 'dialog-token-filled')
     await tdlg.getByRole('button', { name: '确定' }).click()
     const secret = page.locator('.el-dialog', { hasText: '令牌已创建' })
     await secret.waitFor()
@@ -76,7 +99,18 @@ test('secadmin opens 分配角色 for a user and creates an API token shown once
     assert.ok(value.length >= 20, 'the secret is shown')
     await screenshot(page, 'dialog-token-secret')
     await secret.getByRole('button', { name: '我已保存' }).click()
-    await page.locator('[data-test="token-table"] .el-table__row', { hasText: '12345热线对接' }).waitFor()
+    const tokenRow = page.locator('[data-test="token-table"] .el-table__row', { hasText: '12345热线对接' })
+    await tokenRow.waitFor()
+    const text = await tokenRow.innerText()
+    assert.match(text, /token:12345热线对接/)
+    assert.match(text, /地区住房和城乡建设局/)
+    assert.match(text, /承办人/)
+    await settle(page)
+    await screenshot(page, 'token-list')
+    // The account it made is nobody's: the token says who it is.
+    const me = await page.evaluate(async (s) => (await (await fetch('/api/v1/auth/me', { headers: { Authorization: `Bearer ${s}` } })).json()).user, value)
+    assert.equal(me.username, 'token:12345热线对接')
+    assert.equal(me.kind, 'integration')
     assertClean(problems)
   })
 })
@@ -105,10 +139,30 @@ test('sysadmin adds a cadre with expertise tags, then finds it by tag', async ()
   })
 })
 
-test('secadmin saves the security policy', async () => {
+test('secadmin saves the security policy, with the session and token lifetimes', async () => {
   await signedIn('secadmin', async (page, problems) => {
     await page.goto(`${server.url}/system/security`)
     await settle(page)
+    const hours = page.locator('[data-test="session-max-hours"] input')
+    assert.equal(await hours.inputValue(), '12')
+    assert.equal(await page.locator('[data-test="token-max-days"] input').inputValue(), '90')
+    await hours.fill('8')
+    await page.locator('[data-test="token-max-days"] input').fill('30')
+    await page.locator('.el-form-item', { hasText: '同一地址失败限制' }).locator('input').fill('25')
+    await screenshot(page, 'security-policy')
+    await page.getByRole('button', { name: '保存' }).click()
+    await success(page, '安全策略已保存')
+    const saved = await page.evaluate(async () => (await fetch('/api/v1/settings/security')).json())
+    assert.equal(saved.session_max_hours, 8)
+    assert.equal(saved.token_max_days, 30)
+    assert.equal(saved.address_lockout_threshold, 25)
+    await page.reload()
+    await settle(page)
+    assert.equal(await page.locator('[data-test="session-max-hours"] input').inputValue(), '8')
+    // Put the policy back for the other tests of this file.
+    await page.locator('[data-test="session-max-hours"] input').fill('12')
+    await page.locator('[data-test="token-max-days"] input').fill('90')
+    await page.locator('.el-form-item', { hasText: '同一地址失败限制' }).locator('input').fill('20')
     await page.getByRole('button', { name: '保存' }).click()
     await success(page, '安全策略已保存')
     assertClean(problems)

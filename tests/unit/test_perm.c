@@ -113,11 +113,43 @@ static void builtin_admins(void **state)
     }
 }
 
+/* API tokens act as integration accounts: no administrator class, no personal data. */
+static const struct builtin_role *builtin(const char *code)
+{
+    for (int i = 0; i < builtin_role_count; i++)
+        if (strcmp(builtin_roles[i].code, code) == 0) return &builtin_roles[i];
+    fail_msg("no built-in role %s", code);
+    return NULL;
+}
+
+static void token_roles(void **state)
+{
+    (void)state;
+    assert_int_equal(perm_token_role_check(0), TOKEN_ROLE_OK);
+    assert_int_equal(perm_token_role_check(perm_bit(P_CASE_READ) | perm_bit(P_CASE_INTAKE)), TOKEN_ROLE_OK);
+    assert_int_equal(perm_token_role_check(perm_bit(P_CASE_READ) | perm_bit(P_CASE_PII)), TOKEN_ROLE_PERSONAL);
+    assert_int_equal(perm_token_role_check(perm_bit(P_CASE_REPORT)), TOKEN_ROLE_PERSONAL);
+    assert_int_equal(perm_token_role_check(perm_bit(P_TOKEN_MANAGE)), TOKEN_ROLE_ADMIN);
+    /* an administrator permission is named first even beside personal-data ones */
+    assert_int_equal(perm_token_role_check(perm_bit(P_AUDIT_READ) | perm_bit(P_CASE_PII)), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(one_of(AC_SYS)), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(one_of(AC_SEC)), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(one_of(AC_AUDIT)), TOKEN_ROLE_ADMIN);
+    /* the built-in roles: the three administrators, and the two that see personal data, are out */
+    assert_int_equal(perm_token_role_check(builtin("sysadmin")->perms), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(builtin("secadmin")->perms), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(builtin("auditadmin")->perms), TOKEN_ROLE_ADMIN);
+    assert_int_equal(perm_token_role_check(builtin("clerk")->perms), TOKEN_ROLE_PERSONAL);
+    assert_int_equal(perm_token_role_check(builtin("leader")->perms), TOKEN_ROLE_PERSONAL);
+    assert_int_equal(perm_token_role_check(builtin("handler")->perms), TOKEN_ROLE_OK);
+    assert_int_equal(perm_token_role_check(builtin("planner")->perms), TOKEN_ROLE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(from_code), cmocka_unit_test(classes), cmocka_unit_test(sod_pairs),
-        cmocka_unit_test(builtin_admins),
+        cmocka_unit_test(builtin_admins), cmocka_unit_test(token_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,7 +15,7 @@
 #include "util/log.h"
 
 static char dir[64], path[128];
-static const struct audit_ctx actor = {0, "unit-test", "local"};
+static const struct audit_ctx actor = {.user_id = 0, .username = "unit-test", .ip = "local"};
 
 static int setup(void **state)
 {
@@ -155,6 +155,48 @@ static void audit_tail_deleted(void **state)
 }
 
 /* Cadre names visible under a scope, joined with ','. */
+/* Details of the last audit record into out. */
+static void last_details(char *out, size_t n)
+{
+    struct db_stmt *s = db_prepare(store_db(), "SELECT details FROM audit_log ORDER BY id DESC LIMIT 1");
+    assert_int_equal(db_step(s), DB_ROW);
+    snprintf(out, n, "%s", db_col_text(s, 0));
+    db_reset(s);
+}
+
+/* A record made through an API token carries the token's id in its details, whatever their
+ * form, and the chain still verifies. */
+static void audit_names_token(void **state)
+{
+    (void)state;
+    struct db *db = store_db();
+    const struct audit_ctx tok = {.user_id = 0, .username = "token:对接", .ip = "local", .token_id = 7};
+    char d[256];
+    assert_int_equal(st_audit(db, &tok, "x.plain", "x", "1", 1, "纯文本说明"), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "纯文本说明；token_id=7");
+    assert_int_equal(st_audit(db, &tok, "x.json", "x", "1", 1, "{\"a\":1}"), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "{\"a\":1,\"token_id\":7}");
+    assert_int_equal(st_audit(db, &tok, "x.empty", "x", "1", 1, ""), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "{\"token_id\":7}");
+    assert_int_equal(st_audit(db, &tok, "x.null", "x", "1", 1, NULL), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "{\"token_id\":7}");
+    assert_int_equal(st_audit(db, &tok, "x.array", "x", "1", 1, "[1]"), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "[1]；token_id=7");
+    /* without a token nothing is added */
+    assert_int_equal(st_audit(db, &actor, "x.person", "x", "1", 1, "说明"), SX_OK);
+    last_details(d, sizeof d);
+    assert_string_equal(d, "说明");
+    int64_t bad = -1, count = 0;
+    char msg[128];
+    assert_int_equal(st_audit_verify(db, &bad, &count, msg, sizeof msg), SX_OK);
+    assert_int_equal(bad, 0);
+}
+
 static void visible(const struct scope *sc, char *out, size_t n)
 {
     struct db_stmt *s = store_prepare_scoped(store_db(), "SELECT c.name FROM cadres c WHERE "
@@ -282,6 +324,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(regions_and_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_chain_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_tail_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_names_token, setup, teardown),
         cmocka_unit_test_setup_teardown(scope_predicate, setup, teardown),
         cmocka_unit_test_setup_teardown(bulk_load_checks, setup, teardown),
     };
