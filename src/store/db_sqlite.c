@@ -367,6 +367,20 @@ static int s_integrity(struct db *db, char *msg, size_t len)
     return bad ? SX_EINTERNAL : SX_OK;
 }
 
+static int s_trigger_sql(struct db *db, const char *name, char *out, size_t n)
+{
+    struct db_stmt *s = s_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
+    if (!s) return SX_EINTERNAL;
+    s_bind_text(s, 1, name);
+    int rc = s_step(s);
+    if (rc == DB_ROW) {
+        const char *t = s_col_text(s, 0);
+        snprintf(out, n, "%s", t ? t : "");
+    }
+    s_reset(s);
+    return rc == DB_ROW ? SX_OK : rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -480,6 +494,7 @@ const struct db_driver db_sqlite_driver = {
     .rollback = s_rollback,
     .backup = s_backup,
     .integrity = s_integrity,
+    .trigger_sql = s_trigger_sql,
     .errmsg = s_errmsg,
     .data_version = s_data_version,
     .request_begin = s_request_begin,
