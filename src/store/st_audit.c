@@ -38,16 +38,20 @@ static struct {
     int loaded;   /* the file was read (or found absent) since st_audit_open */
     int frozen;
     int writing;  /* one thread writes the file at a time; others leave their end in want */
+    int absent;   /* the file was absent when loaded */
     int64_t keyed_from;
     struct audit_anchor known; /* the newest anchor known to be in the file (id 0: none) */
     struct audit_anchor want;  /* the newest committed end */
 } anchor;
 
-/* The end appended by this thread's open write transaction (id 0: none). */
+/* The end appended by this thread's open write transaction (id 0: none), for the database of
+ * store_open number gen: a transaction left open when the store was closed never counts. */
 static _Thread_local struct {
     int64_t id;
+    unsigned gen;
     char hash[AUDIT_HEX];
 } pending;
+static _Atomic unsigned open_gen;
 
 void st_audit_checkpoint_path(const char *db_path, char *out, size_t n) { snprintf(out, n, "%s.audit", db_path); }
 
@@ -98,6 +102,7 @@ static int anchor_load(struct db *db)
     if ((rc = st_audit_checkpoint_read(cp_path, &a, &st))) return rc;
     anchor.loaded = 1;
     anchor.keyed_from = db_kf;
+    anchor.absent = st == AUDIT_CP_ABSENT;
     if (st == AUDIT_CP_BAD) freeze("damaged, or not made with this key file");
     else if (st == AUDIT_CP_OK && a.keyed_from != db_kf) freeze("its switch point is not the database's");
     else if (st == AUDIT_CP_OK) anchor.known = a;
@@ -113,6 +118,12 @@ static int anchor_check(struct db *db, int64_t tail_id, const char *tail_hash)
     pthread_mutex_lock(&anchor_mu);
     int rc = anchor.loaded ? SX_OK : anchor_load(db);
     struct audit_anchor k = anchor.known;
+    if (!rc && anchor.absent && tail_id >= anchor.keyed_from && !anchor.frozen) {
+        /* A keyed log without its checkpoint (copied without it, or removed): a new one starts
+         * here, and nothing vouches for the end of the log before. */
+        log_error("audit checkpoint %s is missing; a new one starts at record %" PRId64, cp_path, tail_id + 1);
+        anchor.absent = 0;
+    }
     if (rc || anchor.frozen || !k.id || (tail_id == k.id && strcmp(tail_hash, k.hash) == 0)) goto out;
     if (tail_id < k.id) {
         freeze("the log ends before the record it names (records were removed)");
@@ -193,7 +204,7 @@ static void on_tx_end(int committed)
     struct audit_anchor a = {.id = pending.id};
     memcpy(a.hash, pending.hash, AUDIT_HEX);
     pending.id = 0;
-    if (!committed) return;
+    if (!committed || pending.gen != open_gen) return;
     pthread_mutex_lock(&anchor_mu);
     if (!anchor.frozen && a.id > anchor.want.id) {
         a.keyed_from = anchor.keyed_from;
@@ -209,6 +220,7 @@ int st_audit_open(const char *db_path)
         pii_key_derive(keys.anchor, sizeof keys.anchor, SUBKEY_ANCHOR, KDF_CONTEXT))
         return SX_EINTERNAL;
     have_keys = 1;
+    open_gen++;
     st_audit_checkpoint_path(db_path, cp_path, sizeof cp_path);
     pthread_mutex_lock(&anchor_mu);
     memset(&anchor, 0, sizeof anchor);
@@ -316,6 +328,7 @@ int st_audit_append(struct db *db, const struct audit_ctx *a, const char *action
     audit_head_format(&keys, id, hash, head, sizeof head);
     if ((rc = st_setting_set(db, "audit_head", head))) return rc;
     pending.id = id;
+    pending.gen = open_gen;
     memcpy(pending.hash, hash, AUDIT_HEX);
     return SX_OK;
 }
