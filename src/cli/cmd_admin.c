@@ -124,9 +124,10 @@ static int print_audit(const struct audit_verifier *v, const char *cp_path)
 static int file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 /* Verifies the audit log of the copy at path against the checkpoint read before the copy was
- * made; anchors the copy with a checkpoint of its own. 0 when intact. */
+ * made; anchors the copy with a checkpoint of its own (*anchored; none for a database not yet
+ * switched to the keyed chain). 0 when intact. */
 static int backup_audit(const char *path, enum audit_checkpoint_state cps, const struct audit_anchor *cp,
-                        const char *copy_cp_path)
+                        const char *copy_cp_path, int *anchored)
 {
     struct db *copy = NULL;
     struct audit_verifier v;
@@ -144,7 +145,9 @@ static int backup_audit(const char *path, enum audit_checkpoint_state cps, const
     if (!v.keyed_from) return 0; /* not upgraded yet: nothing to anchor */
     struct audit_anchor mine = {.keyed_from = v.keyed_from, .id = v.last_id};
     memcpy(mine.hash, v.prev, AUDIT_HEX);
-    return st_audit_checkpoint_write(copy_cp_path, &mine) ? 1 : 0;
+    if (st_audit_checkpoint_write(copy_cp_path, &mine)) return 1;
+    *anchored = 1;
+    return 0;
 }
 
 int cmd_backup(int argc, char **argv)
@@ -188,7 +191,8 @@ int cmd_backup(int argc, char **argv)
     if (!rc) rc = db->drv->backup(db, pos[0]);
     int written = !rc;
     if (!rc && pii_key_save(kp)) rc = 1;
-    int audit_bad = !rc && backup_audit(pos[0], cps, &cp, cpp);
+    int anchored = 0;
+    int audit_bad = !rc && backup_audit(pos[0], cps, &cp, cpp, &anchored);
     store_close();
     if (rc) {
         fprintf(stderr, "备份失败\n");
@@ -199,7 +203,8 @@ int cmd_backup(int argc, char **argv)
         fprintf(stderr, "已备份到 %s，但其审计日志校验未通过（见上），未为它写审计检查点\n", pos[0]);
         return 1;
     }
-    printf("已备份到 %s（密钥文件 %s 与审计检查点 %s 须与备份一同保管）\n", pos[0], kp, cpp);
+    if (anchored) printf("已备份到 %s（密钥文件 %s 与审计检查点 %s 须与备份一同保管）\n", pos[0], kp, cpp);
+    else printf("已备份到 %s（密钥文件 %s 须与备份一同保管）\n", pos[0], kp);
     return 0;
 }
 

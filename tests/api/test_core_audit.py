@@ -719,6 +719,12 @@ def test_upgrade_from_unkeyed_chain(stopped, core_spawn):
     rc, out = check(s.db)
     assert rc == 0, out
     assert "尚未升级" in out and "无密钥" in out, out
+    # a backup of it (backup does not migrate) has nothing keyed to anchor, and checks clean
+    backup = s.db + ".bak"
+    p = run_cli("backup", backup, db=s.db)
+    assert "审计检查点" not in p.stdout and not os.path.exists(backup + ".audit"), p.stdout
+    rc, out = check(backup)
+    assert rc == 0 and "尚未升级" in out, out
     # any command that opens the database migrates it: the old records stay as they are
     run_cli("user", "list", db=s.db)
     assert s.sql("SELECT value FROM settings WHERE key = 'audit_keyed_from'")[0][0] == str(n_old + 1)
