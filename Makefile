@@ -1,12 +1,15 @@
 # sixia — 四下基层工作平台
+#   make         install what the build needs (scripts/deps.sh, nothing when all is there), build
 #   make run     build and start the server with demo data on http://127.0.0.1:8080
 #   make test    build (ASan+UBSan) and run every test tier
 #   make fuzz    run the libFuzzer drivers for a bounded time
 #   make bench   load-test against nginx (not part of make test)
 CC ?= cc
+# Cross builds point this at the target's pkg-config (e.g. aarch64-linux-gnu-pkg-config).
+PKG_CONFIG ?= pkg-config
 PKGS := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g
 REL_CFLAGS := $(BASE_CFLAGS) -O2
@@ -21,7 +24,10 @@ WEB_SRC := $(shell find web/src web/index.html web/public.html web/package.json 
 DB ?= sixia.db
 
 .PHONY: all run test unit api browser fuzz bench clean deps deps-test web clang-check
-all: build/sixia
+# A bare `make` on a fresh clone needs the packages and the console's npm modules first (vite);
+# the build runs in a new make so that pkg-config sees what deps has just installed.
+all: deps
+	@$(MAKE) --no-print-directory build/sixia
 
 deps:
 	@scripts/deps.sh build

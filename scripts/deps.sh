@@ -3,7 +3,7 @@
 # package is present it does nothing but check. Usage: scripts/deps.sh [build|test|bench|fuzz]
 set -eu
 what=${1:-build}
-build_pkgs="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev nodejs npm ca-certificates tzdata"
+build_pkgs="gcc make pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libxlsxwriter-dev zlib1g-dev nodejs npm ca-certificates tzdata"
 test_pkgs="$build_pkgs libcmocka-dev python3 python3-pytest python3-requests python3-icalendar faketime chromium fonts-wqy-microhei sqlite3 clang openssl"
 bench_pkgs="$build_pkgs wrk nginx-light"
 fuzz_pkgs="$build_pkgs clang libclang-rt-14-dev"

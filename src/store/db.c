@@ -33,13 +33,26 @@ int db_begin_write(struct db *db) { return db->drv->begin_write(db); }
 int db_begin_read(struct db *db) { return db->drv->begin_read(db); }
 static _Atomic uint64_t write_gen;
 
-int db_commit(struct db *db) { return db->drv->commit(db); }
+static void (*tx_end_hook)(int committed);
+
+void db_set_tx_end_hook(void (*fn)(int committed)) { tx_end_hook = fn; }
+
+int db_commit(struct db *db)
+{
+    int rc = db->drv->commit(db);
+    if (tx_end_hook) tx_end_hook(rc == SX_OK);
+    return rc;
+}
 
 void db_note_write_commit(void) { write_gen++; }
 
 uint64_t db_write_generation(void) { return write_gen; }
 int64_t db_data_version(struct db *db) { return db->drv->data_version(db); }
-void db_rollback(struct db *db) { db->drv->rollback(db); }
+void db_rollback(struct db *db)
+{
+    db->drv->rollback(db);
+    if (tx_end_hook) tx_end_hook(0);
+}
 
 static int has_suffix(const char *s, size_t n, const char *suf)
 {

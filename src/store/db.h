@@ -48,6 +48,8 @@ struct db_driver {
     int (*backup)(struct db *db, const char *path);
     /* Writes the first problem found into msg (or "ok"); returns 0 when healthy. */
     int (*integrity)(struct db *db, char *msg, size_t len);
+    /* The CREATE TRIGGER text of trigger name into out: 0, SX_ENOTFOUND when there is none. */
+    int (*trigger_sql)(struct db *db, const char *name, char *out, size_t n);
     const char *(*errmsg)(struct db *db);
     /* Changes whenever another connection (or process) has committed since the last call. */
     int64_t (*data_version)(struct db *db);
@@ -92,6 +94,10 @@ int64_t db_changes(struct db *db);
 int db_begin_write(struct db *db);
 int db_begin_read(struct db *db);
 int db_commit(struct db *db);
+/* fn runs on the calling thread after every db_commit (committed: it succeeded) and every
+ * db_rollback (committed 0), read transactions included: the audit log moves its checkpoint
+ * file forward only once its records are durable (st_audit.c). One hook per process. */
+void db_set_tx_end_hook(void (*fn)(int committed));
 /* Counts commits made through this process; with db_data_version (commits by others) it tells
  * a cache whether anything at all may have changed. */
 uint64_t db_write_generation(void);

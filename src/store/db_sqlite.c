@@ -4,9 +4,12 @@
  * of failing with SQLITE_BUSY; other processes (the CLI) wait on the busy timeout. */
 #include "db.h"
 #include "../util/err.h"
+#include "../util/fileu.h"
 #include "../util/log.h"
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -91,6 +94,10 @@ static int s_open(const char *dsn, struct db **out)
     if (!d) return SX_EINTERNAL;
     d->base.drv = &db_sqlite_driver;
     pthread_mutex_init(&d->mu, NULL);
+    /* SQLite creates a database with mode 0644 (less the umask) and gives its WAL and SHM files
+     * the database's mode: creating the file first, 0600, keeps all three private. An existing
+     * file keeps the mode it has. */
+    if (*dsn && strcmp(dsn, ":memory:") != 0) file_create_private(dsn);
     int rc = sqlite3_open_v2(dsn, &d->h,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -311,7 +318,13 @@ static int s_backup(struct db *db, const char *path)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
     sqlite3 *out = NULL;
-    int rc = sqlite3_open_v2(path, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* A new file, 0600 like the database (and never an existing one). */
+    int rc = file_create_private(path);
+    if (rc) {
+        log_error("cannot create backup %s: %s", path, rc == SX_EDUPLICATE ? "file exists" : strerror(errno));
+        return SX_EINTERNAL;
+    }
+    rc = sqlite3_open_v2(path, &out, SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {
         log_error("cannot create backup %s: %s", path, out ? sqlite3_errmsg(out) : "?");
         sqlite3_close(out);
@@ -365,6 +378,20 @@ static int s_integrity(struct db *db, char *msg, size_t len)
     }
     sqlite3_finalize(st);
     return bad ? SX_EINTERNAL : SX_OK;
+}
+
+static int s_trigger_sql(struct db *db, const char *name, char *out, size_t n)
+{
+    struct db_stmt *s = s_prepare(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?");
+    if (!s) return SX_EINTERNAL;
+    s_bind_text(s, 1, name);
+    int rc = s_step(s);
+    if (rc == DB_ROW) {
+        const char *t = s_col_text(s, 0);
+        snprintf(out, n, "%s", t ? t : "");
+    }
+    s_reset(s);
+    return rc == DB_ROW ? SX_OK : rc == DB_DONE ? SX_ENOTFOUND : rc;
 }
 
 static int64_t now_ms(void)
@@ -480,6 +507,7 @@ const struct db_driver db_sqlite_driver = {
     .rollback = s_rollback,
     .backup = s_backup,
     .integrity = s_integrity,
+    .trigger_sql = s_trigger_sql,
     .errmsg = s_errmsg,
     .data_version = s_data_version,
     .request_begin = s_request_begin,

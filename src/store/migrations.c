@@ -1,6 +1,7 @@
 /* Numbered schema migrations. Each runs in its own transaction, in order, once; the applied
  * ones are listed in schema_migrations. Never edit a released migration: add the next one. */
 #include "store.h"
+#include "st_audit_sql.h"
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../util/timeu.h"
@@ -381,6 +382,14 @@ static int m005_revoke_person_tokens(struct db *db)
     json_decref(rows);
     return rc;
 }
+/* The keyed audit chain (domain/audit_chain.h): records appended from now on are keyed with a
+ * secret derived from the key file beside the database; the ones already there stay unkeyed and
+ * are verified as before. The switch point is recorded once and fixed; st_audit_after_switch
+ * then anchors the current end in the checkpoint file. */
+static const char m006[] =
+    "INSERT OR IGNORE INTO settings (key, value)"
+    " SELECT 'audit_keyed_from', CAST(COALESCE(MAX(id), 0) + 1 AS TEXT) FROM audit_log;"
+    AUDIT_KEYED_FROM_NO_UPDATE ";" AUDIT_KEYED_FROM_NO_DELETE ";";
 
 static const struct {
     int version;
@@ -391,6 +400,7 @@ static const struct {
     {3, m003},
     {4, m004},
     {5, m005},
+    {6, m006},
 };
 
 /* Steps of a migration that SQL alone cannot take (audit records are hash-chained in C); each
@@ -418,6 +428,7 @@ int store_migrate(struct db *db, int *schema_version)
     int rc = db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
                          " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
     if (rc) return rc;
+    int fresh = 0, switched = 0;
     for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
         rc = db_begin_write(db);
         if (rc) return rc;
@@ -439,8 +450,12 @@ int store_migrate(struct db *db, int *schema_version)
             if ((rc = db_run(s))) goto fail;
         }
         if ((rc = db_commit(db))) return rc;
+        if (!have && migrations[i].version == 1) fresh = 1;
+        if (!have && migrations[i].version == 6) switched = 1;
         *schema_version = migrations[i].version;
     }
+    /* A checkpoint that cannot be written is logged; check reports it missing. */
+    if (switched) st_audit_after_switch(db, fresh);
     return SX_OK;
 fail:
     db_rollback(db);

@@ -16,16 +16,21 @@ static pthread_mutex_t conns_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct db **conns;
 static size_t nconns, capconns;
 
-int store_open(const char *path)
+static int open_with(const char *path, int (*load_key)(const char *key_path))
 {
-    free(db_path);
-    db_path = strdup(path);
     char kp[4096];
     pii_key_path(path, kp, sizeof kp);
-    if (pii_key_load(kp)) return SX_EINTERNAL;
+    int rc = load_key(kp);
+    if (rc) return rc == SX_ENOTFOUND ? rc : SX_EINTERNAL;
+    if (st_audit_open(path)) return SX_EINTERNAL;
+    free(db_path);
+    db_path = strdup(path);
     struct db *db = store_db();
     return db ? SX_OK : SX_EINTERNAL;
 }
+
+int store_open(const char *path) { return open_with(path, pii_key_load); }
+int store_open_existing_key(const char *path) { return open_with(path, pii_key_load_existing); }
 
 const char *store_path(void) { return db_path; }
 
@@ -47,7 +52,8 @@ struct db *store_db(void)
     return db;
 }
 
-/* ---- the janitor: drops read snapshots kept by idle worker connections ---- */
+/* ---- the janitor: drops read snapshots kept by idle worker connections, and moves the audit
+ * checkpoint file forward (st_audit_flush) ---- */
 static pthread_t janitor;
 static _Atomic int janitor_running;
 
@@ -60,6 +66,7 @@ static void *janitor_main(void *arg)
         pthread_mutex_lock(&conns_mu);
         for (size_t i = 0; i < nconns; i++) conns[i]->drv->release_idle(conns[i]);
         pthread_mutex_unlock(&conns_mu);
+        st_audit_flush();
     }
     return NULL;
 }
@@ -69,6 +76,7 @@ void store_janitor_start(void)
     if (janitor_running) return;
     janitor_running = 1;
     if (pthread_create(&janitor, NULL, janitor_main, NULL) != 0) janitor_running = 0;
+    else st_audit_defer_checkpoints(1);
 }
 
 void store_janitor_stop(void)
@@ -76,6 +84,7 @@ void store_janitor_stop(void)
     if (!janitor_running) return;
     janitor_running = 0;
     pthread_join(janitor, NULL);
+    st_audit_defer_checkpoints(0); /* and writes what is still to be written */
 }
 
 /* Call only when no other thread uses the store any more. */
@@ -91,6 +100,7 @@ void store_close(void)
     thread_db = NULL;
     free(db_path);
     db_path = NULL;
+    st_audit_close();
 }
 
 int store_schema_version(struct db *db, int64_t *v)

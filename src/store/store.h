@@ -7,6 +7,7 @@
  * and run their own write transaction: the change and its audit record commit together. */
 #ifndef SX_STORE_H
 #define SX_STORE_H
+#include "../domain/audit_chain.h"
 #include "../util/jsonv.h"
 #include "db.h"
 #include <jansson.h>
@@ -51,8 +52,11 @@ struct db_stmt *store_prepare_scoped(struct db *db, const char *sql, const struc
 /* Fills the path range of a unit subtree from its materialised path "/1/4/9/". */
 void store_path_range(const char *path, char *lo, char *hi, size_t n);
 
-/* Connections: one per thread, opened on first use against the path given to store_open. */
+/* Connections: one per thread, opened on first use against the path given to store_open.
+ * store_open loads the key file "<path>.key" (pii.h), creating it when absent;
+ * store_open_existing_key never creates one and gives SX_ENOTFOUND when it is absent. */
 int store_open(const char *path);
+int store_open_existing_key(const char *path);
 struct db *store_db(void);
 void store_close(void);
 /* A background thread that drops read snapshots kept open by idle connections (the server
@@ -87,8 +91,9 @@ int st_settings_security_put(struct db *db, const struct audit_ctx *a, const str
 int st_setting_get(struct db *db, const char *key, char *buf, size_t n); /* SX_ENOTFOUND if absent */
 int st_setting_set(struct db *db, const char *key, const char *value);   /* no audit; caller's tx */
 
-/* ---- audit log ---- */
-/* Appends one record, chained to the previous one. Must run inside a write transaction. */
+/* ---- audit log (st_audit.c; the design is in domain/audit_chain.h) ---- */
+/* Appends one record, chained to the previous one and keyed. Must run inside a write
+ * transaction; the checkpoint file moves to it once that transaction commits. */
 int st_audit_append(struct db *db, const struct audit_ctx *a, const char *action,
                     const char *object_type, const char *object_id, int success, const char *details);
 /* The same in its own write transaction. */
@@ -100,8 +105,35 @@ struct audit_filter {
 };
 int st_audit_list(struct db *db, const struct audit_filter *f, const struct paging *pg, json_t **items,
                   int64_t *total);
-/* Verifies the whole chain. *bad_id is the first broken record (0 when intact). */
-int st_audit_verify(struct db *db, int64_t *bad_id, int64_t *count, char *msg, size_t n);
+/* Derives the chain's keys from the loaded key file and forgets what the previous database's
+ * checkpoint was (store_open); st_audit_close forgets the keys (store_close). */
+int st_audit_open(const char *db_path);
+void st_audit_close(void);
+/* Migration 6 has just run: records the current end in a new checkpoint file. fresh: the
+ * database was created just now (an old database's file left beside it is replaced). */
+int st_audit_after_switch(struct db *db, int fresh);
+/* Writes the checkpoint file up to the newest committed record now (st_audit_flush), or lets
+ * the store's janitor thread do it within a tick of each commit (defer on; off flushes). */
+void st_audit_flush(void);
+void st_audit_defer_checkpoints(int on);
+/* "<db path>.audit" into out. */
+void st_audit_checkpoint_path(const char *db_path, char *out, size_t n);
+/* Reads a checkpoint file: *state ABSENT, OK (a filled) or BAD. 0 or SX_EINTERNAL. */
+int st_audit_checkpoint_read(const char *path, struct audit_anchor *a, enum audit_checkpoint_state *state);
+/* Writes a checkpoint file for a (atomically, 0600). */
+int st_audit_checkpoint_write(const char *path, const struct audit_anchor *a);
+/* Verifies the whole log in one read snapshot against a checkpoint read before (cp when
+ * cps is AUDIT_CP_OK). The outcome is in *v: v->nfound findings, v->count records of which
+ * v->unkeyed before the switch v->keyed_from, ending at v->last_id with hash v->prev. */
+int st_audit_verify(struct db *db, enum audit_checkpoint_state cps, const struct audit_anchor *cp,
+                    struct audit_verifier *v);
+enum audit_trigger_state { AUDIT_TRIGGER_OK, AUDIT_TRIGGER_MISSING, AUDIT_TRIGGER_ALTERED };
+struct audit_trigger {
+    const char *name; /* static */
+    enum audit_trigger_state state;
+};
+/* The append-only triggers (those of migration 6 too when keyed) and their state. */
+int st_audit_triggers(struct db *db, int keyed, struct audit_trigger *out, size_t n, size_t *count);
 
 /* Runs fn inside one write transaction; rolls back on error. */
 int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);

@@ -92,6 +92,29 @@ static char *trim(char *s)
     return s;
 }
 
+/* A configuration file is a few dozen short lines: anything this big is not one. */
+#define CONFIG_FILE_MAX (1 << 20)
+
+/* Applies one "key = value" line (already known to hold no NUL). 0, or -1 with a message. */
+static int config_line(struct config *c, const char *path, int lineno, char *line)
+{
+    char *s = trim(line);
+    if (!*s || *s == '#') return 0;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+        fprintf(stderr, "%s:%d: 应为 key = value\n", path, lineno);
+        return -1;
+    }
+    *eq = 0;
+    char *k = trim(s), *v = trim(eq + 1);
+    int rc = config_set(c, k, v);
+    if (rc) {
+        fprintf(stderr, "%s:%d: %s %s\n", path, lineno, rc == -1 ? "未知配置项" : "配置值不正确", k);
+        return -1;
+    }
+    return 0;
+}
+
 int config_file(struct config *c, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -99,26 +122,32 @@ int config_file(struct config *c, const char *path)
         fprintf(stderr, "无法读取配置文件 %s\n", path);
         return -1;
     }
-    char line[1024];
+    /* Whole lines, however long: a line read in pieces would apply the end of a long comment
+     * as a setting of its own. */
+    char *line = NULL;
+    size_t cap = 0, total = 0;
+    ssize_t len;
     int lineno = 0, bad = 0;
-    while (fgets(line, sizeof line, f)) {
+    while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
-        char *s = trim(line);
-        if (!*s || *s == '#') continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            fprintf(stderr, "%s:%d: 应为 key = value\n", path, lineno);
+        total += (size_t)len;
+        if (total > CONFIG_FILE_MAX) {
+            fprintf(stderr, "%s:%d: 配置文件超过 %d 字节，不予读取\n", path, lineno, CONFIG_FILE_MAX);
+            bad = 1;
+            break;
+        }
+        if (memchr(line, 0, (size_t)len)) {
+            fprintf(stderr, "%s:%d: 含有 NUL 字符\n", path, lineno);
             bad = 1;
             continue;
         }
-        *eq = 0;
-        char *k = trim(s), *v = trim(eq + 1);
-        int rc = config_set(c, k, v);
-        if (rc) {
-            fprintf(stderr, "%s:%d: %s %s\n", path, lineno, rc == -1 ? "未知配置项" : "配置值不正确", k);
-            bad = 1;
-        }
+        if (config_line(c, path, lineno, line)) bad = 1;
     }
+    if (ferror(f)) {
+        fprintf(stderr, "无法读取配置文件 %s\n", path);
+        bad = 1;
+    }
+    free(line);
     fclose(f);
     return bad ? -1 : 0;
 }

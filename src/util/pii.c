@@ -26,38 +26,52 @@ void pii_key_set(const unsigned char key[32])
 
 void pii_key_path(const char *db_path, char *out, size_t n) { snprintf(out, n, "%s.key", db_path); }
 
-int pii_key_load(const char *key_path)
+int pii_key_derive(unsigned char *out, size_t n, unsigned long long subkey_id, const char ctx[8])
+{
+    if (!have_key || n < crypto_kdf_BYTES_MIN || n > crypto_kdf_BYTES_MAX) return -1;
+    return crypto_kdf_derive_from_key(out, n, subkey_id, ctx, master) == 0 ? 0 : -1;
+}
+
+/* Reads the key file into the key: 0, SX_ENOTFOUND when absent, SX_EINTERNAL (logged). */
+static int key_read(const char *key_path)
 {
     char hex[2 * crypto_kdf_KEYBYTES + 2];
     unsigned char key[crypto_kdf_KEYBYTES];
     int fd = open(key_path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        ssize_t n = read(fd, hex, sizeof hex - 1);
-        close(fd);
-        if (n < 2 * crypto_kdf_KEYBYTES) {
-            log_error("key file %s is damaged", key_path);
-            return SX_EINTERNAL;
-        }
-        size_t bin_len = 0;
-        if (sodium_hex2bin(key, sizeof key, hex, (size_t)n, "\n", &bin_len, NULL) || bin_len != sizeof key) {
-            log_error("key file %s is damaged", key_path);
-            return SX_EINTERNAL;
-        }
-        pii_key_set(key);
-        sodium_memzero(key, sizeof key);
-        sodium_memzero(hex, sizeof hex);
-        return SX_OK;
-    }
-    if (errno != ENOENT) {
+    if (fd < 0) {
+        if (errno == ENOENT) return SX_ENOTFOUND;
         log_error("cannot read key file %s: %s", key_path, strerror(errno));
         return SX_EINTERNAL;
     }
+    ssize_t n = read(fd, hex, sizeof hex - 1);
+    close(fd);
+    size_t bin_len = 0;
+    int rc = SX_OK;
+    if (n < 2 * crypto_kdf_KEYBYTES ||
+        sodium_hex2bin(key, sizeof key, hex, (size_t)n, "\n", &bin_len, NULL) || bin_len != sizeof key) {
+        log_error("key file %s is damaged", key_path);
+        rc = SX_EINTERNAL;
+    } else {
+        pii_key_set(key);
+    }
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(hex, sizeof hex);
+    return rc;
+}
+
+int pii_key_load_existing(const char *key_path) { return key_read(key_path); }
+
+int pii_key_load(const char *key_path)
+{
+    int rc = key_read(key_path);
+    if (rc != SX_ENOTFOUND) return rc;
+    unsigned char key[crypto_kdf_KEYBYTES];
     crypto_kdf_keygen(key);
     pii_key_set(key);
     sodium_memzero(key, sizeof key);
-    int rc = pii_key_save(key_path);
+    rc = pii_key_save(key_path);
     /* Another process created it first: use that one. */
-    return rc == SX_EDUPLICATE ? pii_key_load(key_path) : rc;
+    return rc == SX_EDUPLICATE ? key_read(key_path) : rc;
 }
 
 int pii_key_save(const char *key_path)

@@ -2,7 +2,8 @@
  * sealed (XChaCha20-Poly1305, libsodium secretbox) and compared through keyed hashes (BLAKE2b),
  * never in plain text. The master key lives in a file next to the database ("<db>.key", mode
  * 0600, created on first use); `sixia backup` copies it beside the backup. Subkeys for sealing,
- * hashing and query codes are derived from it (crypto_kdf), so one leak does not give the others. */
+ * hashing and query codes are derived from it (crypto_kdf), so one leak does not give the others;
+ * the audit chain derives its keys from it too (pii_key_derive). */
 #ifndef SX_PII_H
 #define SX_PII_H
 #include <stddef.h>
@@ -12,6 +13,13 @@
 /* Loads the key from path, creating it (random, 0600) when absent. 0 or SX_EINTERNAL
  * (message logged). Needs sodium_init() done. */
 int pii_key_load(const char *key_path);
+/* Loads an existing key file only (never creates one): for commands that must not invent a
+ * key, such as `sixia check`. 0, SX_ENOTFOUND when the file is absent, SX_EINTERNAL. */
+int pii_key_load_existing(const char *key_path);
+/* Other secrets that belong to the database (the audit chain's keys, audit_chain.h) are derived
+ * from the same key file under their own 8-character context, so one file travels with the
+ * database and leaking one subkey gives none of the others. 0, or -1 when no key is loaded. */
+int pii_key_derive(unsigned char *out, size_t n, unsigned long long subkey_id, const char ctx[8]);
 /* For tests and tools: sets the key directly (32 bytes). */
 void pii_key_set(const unsigned char key[32]);
 /* Writes the key file for a copy of the database (backup). 0, SX_EDUPLICATE when the file

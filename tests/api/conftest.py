@@ -198,7 +198,7 @@ def core_init_db(db):
 
 
 def core_remove_db(db):
-    for suffix in ("", "-wal", "-shm", ".key"):
+    for suffix in ("", "-wal", "-shm", ".key", ".audit"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
 
@@ -222,8 +222,9 @@ def core_build_db(db):
 
 
 def core_copy_db(src, dst):
-    # ".key": the key of the sealed personal data travels with its database
-    for suffix in ("", "-wal", "-shm", ".key"):
+    # ".key": the key of the sealed personal data and of the audit chain travels with its
+    # database, and ".audit", the audit checkpoint that names the log's last record, with both
+    for suffix in ("", "-wal", "-shm", ".key", ".audit"):
         if os.path.exists(src + suffix):
             _shutil.copyfile(src + suffix, dst + suffix)
 

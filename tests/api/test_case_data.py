@@ -110,6 +110,7 @@ def test_sealed_at_rest_and_backup_keeps_key(fresh_server, tmp_path):
     p = run_cli("backup", backup, db=srv.db, check=False)
     assert p.returncode != 0 and "密钥" in p.stderr
     os.remove(backup + ".key")
+    os.remove(backup + ".audit")  # the backup's audit checkpoint is never overwritten either
     run_cli("backup", backup, db=srv.db)
     s2 = Server(backup, extra=["--login-rate", "100000"]).start()
     try:

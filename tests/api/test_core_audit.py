@@ -1,7 +1,11 @@
 """The audit log: what is recorded, how it is read (audit administrator only), and how it is protected
 (append-only triggers, hash chain checked by `sixia check`)."""
 import datetime
+import hashlib
+import os
 import sqlite3
+import threading
+import time
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -396,3 +400,357 @@ def test_business_users_cannot_read_audit(srv):
             r = c.get(path)
             assert r.status_code == 403 and err(r)["code"] == "forbidden", (user, path, r.text)
         assert "audit:read" not in c.me["permissions"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Forgeries by someone who can write the database file but not read the key file beside it:
+# with the server stopped, the triggers dropped with sqlite3, and the chain recomputed the only
+# way such a person can (unkeyed SHA-256). Each used to pass `sixia check`.
+
+GENESIS = "0" * 64
+TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_keyed_from_no_update", "audit_keyed_from_no_delete")
+COLS = "id, ts, user_id, username, ip, action, object_type, object_id, result, details"
+
+
+def unkeyed_hash(prev, row):
+    """The unkeyed record hash of domain/audit_chain.c (length-prefixed fields, SHA-256)."""
+    h = hashlib.sha256()
+    rid, ts, user_id, username, ip, action, object_type, object_id, result, details = row
+    for v in (prev, str(rid), ts, str(user_id or 0), username, ip, action, object_type, object_id, result, details):
+        b = (v or "").encode()
+        h.update(f"{len(b)}:".encode() + b)
+    return h.hexdigest()
+
+
+def recompute_unkeyed(con, start=1, head=True):
+    """Rewrites the hashes from record start on as an unkeyed chain, and the head to match."""
+    prev = GENESIS if start == 1 else con.execute("SELECT hash FROM audit_log WHERE id = ?", (start - 1,)).fetchone()[0]
+    for row in con.execute(f"SELECT {COLS} FROM audit_log WHERE id >= ? ORDER BY id", (start,)).fetchall():
+        h = unkeyed_hash(prev, row)
+        con.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, row[0]))
+        prev = h
+    last = con.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
+    if head:
+        con.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (f"{last}:{prev}",))
+
+
+def tamper(db, fn):
+    """Runs fn(connection) on the database file directly, its triggers dropped first."""
+    con = sqlite3.connect(db)
+    try:
+        for t in TRIGGERS:
+            con.execute(f"DROP TRIGGER IF EXISTS {t}")
+        fn(con)
+        con.commit()
+    finally:
+        con.close()
+
+
+def head_of(db):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def regions(s, n, tag):
+    c = s.client("sysadmin")
+    for i in range(n):
+        r = c.post("/api/v1/regions", json={"code": f"67{tag}{i:03d}", "name": f"伪造{tag}{i}", "level": 1})
+        assert r.status_code == 201, r.text
+
+
+@pytest.fixture
+def stopped(core_spawn):
+    """A database with some audit history whose server has stopped; .old_head is the head as
+    it was a few records before the end (what an old copy of the database would hold)."""
+    s = core_spawn()
+    regions(s, 3, "1")
+    s.old_head = head_of(s.db)
+    s.old_last = int(s.old_head.split(":")[0])
+    regions(s, 3, "2")
+    assert s.stop() == 0
+    s.last = s.sql("SELECT MAX(id) FROM audit_log")[0][0]
+    assert s.last >= s.old_last + 3
+    rc, out = check(s.db)
+    assert rc == 0, out
+    return s
+
+
+def test_forgery_tail_and_head_deleted(stopped):
+    s = stopped
+    tamper(s.db, lambda con: (con.execute("DELETE FROM audit_log WHERE id > ?", (s.last - 3,)),
+                              con.execute("DELETE FROM settings WHERE key = 'audit_head'")))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "审计日志末尾的记录被删除" in out and f"id={s.last}" in out and f"id={s.last - 3}" in out, out
+    assert "audit_head" in out and "被删除" in out, out
+
+
+def test_forgery_head_recomputed_after_tail_deleted(stopped):
+    s = stopped
+
+    def forge(con):
+        con.execute("DELETE FROM audit_log WHERE id > ?", (s.last - 3,))
+        last, h = con.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        con.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (f"{last}:{h}",))
+    tamper(s.db, forge)
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "审计日志末尾的记录被删除" in out and f"id={s.last}" in out, out
+    assert "audit_head" in out and "密钥校验失败" in out, out
+
+
+def test_forgery_old_head_replayed_after_tail_deleted(stopped):
+    """The head of an earlier state is authentic: only the checkpoint beside the database,
+    which the writer of the database cannot recompute, still knows the log was longer."""
+    s = stopped
+    tamper(s.db, lambda con: (con.execute("DELETE FROM audit_log WHERE id > ?", (s.old_last,)),
+                              con.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (s.old_head,))))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "审计日志末尾的记录被删除" in out and "审计检查点" in out and f"id={s.last}" in out, out
+
+
+def test_forgery_edited_and_whole_chain_recomputed(stopped):
+    s = stopped
+    victim = s.last - 2
+
+    def forge(con):
+        con.execute("UPDATE audit_log SET details = '{}', username = 'secadmin' WHERE id = ?", (victim,))
+        recompute_unkeyed(con, 1)
+    tamper(s.db, forge)
+    rc, out = check(s.db)
+    assert rc != 0, out
+    # a new database is keyed from its first record, so the first recomputed one already fails
+    assert "第一条被破坏的记录 id=1" in out and "哈希链校验失败" in out, out
+
+
+def test_forgery_edited_and_chain_recomputed_from_it(stopped):
+    s = stopped
+    victim = s.last - 2
+
+    def forge(con):
+        con.execute("UPDATE audit_log SET details = '{}' WHERE id = ?", (victim,))
+        recompute_unkeyed(con, victim)
+    tamper(s.db, forge)
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert f"第一条被破坏的记录 id={victim}" in out and "哈希链校验失败" in out, out
+
+
+def test_forgery_switch_point_moved_and_chain_recomputed(stopped):
+    """Passing every keyed record off as one from before the key was introduced."""
+    s = stopped
+
+    def forge(con):
+        con.execute("UPDATE audit_log SET details = '{}' WHERE id = ?", (s.last - 1,))
+        con.execute("UPDATE settings SET value = ? WHERE key = 'audit_keyed_from'", (str(s.last + 1),))
+        recompute_unkeyed(con, 1)
+    tamper(s.db, forge)
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "audit_keyed_from" in out and "被改动" in out, out
+
+
+def test_forgery_everything_deleted(stopped):
+    s = stopped
+    tamper(s.db, lambda con: (con.execute("DELETE FROM audit_log"),
+                              con.execute("DELETE FROM settings WHERE key = 'audit_head'")))
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "审计日志被清空" in out and f"id={s.last}" in out, out
+
+
+def test_forgery_everything_deleted_with_checkpoint(stopped):
+    """Removing the checkpoint file as well still shows: a keyed log must have one."""
+    s = stopped
+    tamper(s.db, lambda con: (con.execute("DELETE FROM audit_log"),
+                              con.execute("DELETE FROM settings WHERE key = 'audit_head'")))
+    os.remove(s.db + ".audit")
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "审计检查点文件" in out and "不存在" in out, out
+
+
+def test_forged_checkpoint_file_detected(stopped):
+    s = stopped
+    text = open(s.db + ".audit").read()
+    parts = text.split(" ")
+    parts[3] = str(int(parts[3]) + 5)  # claim more records than there are
+    open(s.db + ".audit", "w").write(" ".join(parts))
+    rc, out = check(s.db)
+    assert rc != 0 and "审计检查点文件" in out and "密钥校验失败" in out, out
+
+
+def test_server_keeps_checkpoint_after_forgery(stopped, core_spawn):
+    """A server started on a truncated log goes on appending but does not move the checkpoint
+    to the shortened log: `sixia check` still sees what happened."""
+    s = stopped
+    tamper(s.db, lambda con: (con.execute("DELETE FROM audit_log WHERE id > ?", (s.old_last,)),
+                              con.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (s.old_head,))))
+    s2 = core_spawn.restart(s)
+    regions(s2, 6, "3")  # the log grows past the length the checkpoint names
+    assert s2.stop() == 0
+    rc, out = check(s.db)
+    assert rc != 0 and "审计检查点" in out, out
+    assert "kept as it is" in open(s.log, encoding="utf-8", errors="replace").read()
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_check_reports_missing_trigger(stopped, trigger):
+    s = stopped
+    s.sql(f"DROP TRIGGER {trigger}")
+    rc, out = check(s.db)
+    assert rc != 0, out
+    assert "触发器" in out and f"{trigger} 缺失" in out, out
+    assert all(f"{t} " not in out for t in TRIGGERS if t != trigger), out
+
+
+def test_check_reports_altered_trigger(stopped):
+    s = stopped
+    s.sql("DROP TRIGGER audit_log_no_delete")
+    s.sql("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END")
+    rc, out = check(s.db)
+    assert rc != 0 and "audit_log_no_delete 被改动" in out, out
+
+
+def test_check_clean_while_serving(core_spawn):
+    """`sixia check` against a live server that keeps writing from several threads."""
+    s = core_spawn()
+    stop = threading.Event()
+    errors = []
+
+    def writer(k):
+        c = s.client("sysadmin")
+        i = 0
+        while not stop.is_set():
+            r = c.post("/api/v1/regions", json={"code": f"68{k}{i:04d}", "name": f"并发{k}{i}", "level": 1})
+            if r.status_code != 201:
+                errors.append(r.text)
+            i += 1
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        for _ in range(3):
+            rc, out = check(s.db)
+            assert rc == 0, out
+            assert "与数据库一致" in out, out
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:3]
+    assert s.stop() == 0
+    rc, out = check(s.db)
+    assert rc == 0, out
+    n = s.sql("SELECT COUNT(*) FROM audit_log")[0][0]
+    assert f"至少有到 id={n} " in out, out  # the checkpoint caught up with the end on shutdown
+
+
+def test_backup_brings_what_it_needs_to_check_clean(core_spawn, tmp_path):
+    s = core_spawn()
+    regions(s, 3, "4")
+    backup = str(tmp_path / "b.db")
+    p = run_cli("backup", backup, db=s.db)
+    assert ".audit" in p.stdout and ".key" in p.stdout
+    regions(s, 2, "5")  # the live database moves on; the backup keeps its own end
+    for f in (backup, backup + ".key", backup + ".audit"):
+        assert os.path.exists(f), f
+    rc, out = check(backup)
+    assert rc == 0, out
+    n = sqlite3.connect(backup).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    assert f"至少有到 id={n} " in out, out
+    # a backup restored without its checkpoint cannot be shown complete
+    os.rename(backup + ".audit", backup + ".audit.moved")
+    rc, out = check(backup)
+    assert rc != 0 and "审计检查点文件" in out and "不存在" in out, out
+    # nor without its key
+    os.rename(backup + ".audit.moved", backup + ".audit")
+    os.rename(backup + ".key", backup + ".key.moved")
+    rc, out = check(backup)
+    assert rc != 0 and "密钥文件" in out, out
+    assert not os.path.exists(backup + ".key")  # check never invents a key
+
+
+def test_backup_refuses_existing_checkpoint(core_spawn, tmp_path):
+    s = core_spawn()
+    backup = str(tmp_path / "b.db")
+    open(backup + ".audit", "w").write("x")
+    p = run_cli("backup", backup, db=s.db, check=False)
+    assert p.returncode != 0 and "不覆盖" in p.stderr and not os.path.exists(backup)
+    assert open(backup + ".audit").read() == "x"
+
+
+def test_backup_of_forged_log_is_not_anchored(stopped, tmp_path):
+    s = stopped
+    tamper(s.db, lambda con: con.execute("DELETE FROM audit_log WHERE id > ?", (s.last - 1,)))
+    backup = str(tmp_path / "b.db")
+    p = run_cli("backup", backup, db=s.db, check=False)
+    assert p.returncode != 0 and "审计日志末尾的记录被删除" in p.stdout, p.stdout + p.stderr
+    assert os.path.exists(backup) and not os.path.exists(backup + ".audit")
+
+
+def make_unkeyed(db):
+    """Turns a database back into one from before migration 6: unkeyed chain and head, no
+    switch point, no checkpoint file (the state of every database created before)."""
+    def undo(con):
+        con.execute("DELETE FROM schema_migrations WHERE version = 6")
+        con.execute("DELETE FROM settings WHERE key = 'audit_keyed_from'")
+        recompute_unkeyed(con, 1)
+    tamper(db, undo)
+    con = sqlite3.connect(db)
+    con.executescript(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+        " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+        " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;")
+    con.close()
+    os.remove(db + ".audit")
+
+
+def test_upgrade_from_unkeyed_chain(stopped, core_spawn):
+    s = stopped
+    make_unkeyed(s.db)
+    n_old = s.sql("SELECT COUNT(*) FROM audit_log")[0][0]
+    rc, out = check(s.db)
+    assert rc == 0, out
+    assert "尚未升级" in out and "无密钥" in out, out
+    # a backup of it (backup does not migrate) has nothing keyed to anchor, and checks clean
+    backup = s.db + ".bak"
+    p = run_cli("backup", backup, db=s.db)
+    assert "审计检查点" not in p.stdout and not os.path.exists(backup + ".audit"), p.stdout
+    rc, out = check(backup)
+    assert rc == 0 and "尚未升级" in out, out
+    # any command that opens the database migrates it: the old records stay as they are
+    run_cli("user", "list", db=s.db)
+    assert s.sql("SELECT value FROM settings WHERE key = 'audit_keyed_from'")[0][0] == str(n_old + 1)
+    assert os.path.exists(s.db + ".audit")
+    rc, out = check(s.db)
+    assert rc == 0, out
+    assert f"其中 id 1–{n_old} 的 {n_old} 条记录早于启用密钥" in out, out
+    s2 = core_spawn.restart(s)
+    regions(s2, 2, "6")
+    assert s2.stop() == 0
+    rc, out = check(s.db)
+    assert rc == 0, out
+    assert f"其中 id 1–{n_old} 的 {n_old} 条记录早于启用密钥" in out and f"id {n_old + 1} 起的记录带密钥" in out, out
+    # the old records are protected by the keyed ones after them: rewriting them shows
+    tamper(s.db, lambda con: (con.execute("UPDATE audit_log SET details = '{}' WHERE id = 1"),
+                              recompute_unkeyed(con, 1, head=False)))
+    rc, out = check(s.db)
+    assert rc != 0 and f"第一条被破坏的记录 id={n_old + 1}" in out, out
+
+
+def test_upgraded_unkeyed_records_anchored_at_once(stopped):
+    """Right after the upgrade, before any keyed record: the checkpoint names the last old one."""
+    s = stopped
+    make_unkeyed(s.db)
+    run_cli("user", "list", db=s.db)
+    tamper(s.db, lambda con: (con.execute("UPDATE audit_log SET username = 'x' WHERE id = 2"),
+                              recompute_unkeyed(con, 1)))
+    rc, out = check(s.db)
+    assert rc != 0 and "与审计检查点记载的哈希不符" in out, out

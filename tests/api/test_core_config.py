@@ -87,3 +87,26 @@ def test_body_limit_from_environment(tmp_path):
     finally:
         p.terminate()
         p.wait(timeout=30)
+
+
+def test_setting_hidden_at_end_of_long_comment_ignored(tmp_path):
+    """The end of a long comment line is part of the comment: a parser reading lines in
+    1,023-byte pieces applied `listen = …` hidden there as a setting of its own."""
+    db = str(tmp_path / "t.db")
+    run_cli("demo", db=db)
+    p_real, p_hidden = free_port(), free_port()
+    cfg = tmp_path / "sixia.conf"
+    cfg.write_text(f"listen = 127.0.0.1:{p_real}\n"
+                   + "#" + "说" * 341 + f"listen = 127.0.0.1:{p_hidden}\n"  # 1 + 341×3 = 1,024 bytes
+                   + "#" + "x" * 1022 + f"listen = 127.0.0.1:{p_hidden}\n"
+                   + "# " + "注释很长" * 600 + f" listen = 127.0.0.1:{p_hidden}\n"
+                   + "workers = 2\n", encoding="utf-8")
+    assert serve_and_probe(db, ["--config", str(cfg)], {}, [p_real, p_hidden]) == [p_real]
+
+
+def test_huge_config_file_refused(tmp_path):
+    db = str(tmp_path / "t.db")
+    cfg = tmp_path / "big.conf"
+    cfg.write_text(("#" * 79 + "\n") * 14000, encoding="utf-8")  # > 1 MiB
+    p = subprocess.run([BIN, "serve", "--db", db, "--config", str(cfg)], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 2 and "配置文件超过" in p.stderr, p.stderr

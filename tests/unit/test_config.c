@@ -119,11 +119,75 @@ static void bad_files(void **state)
     assert_int_equal(config_file(&c, "/nonexistent/sixia.conf"), -1);
 }
 
+static char *write_tmp_n(const char *text, size_t n)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/sixia-test-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    return path;
+}
+
+/* A line is one line however long: the end of a long comment is not a setting (read in 1,023-
+ * byte pieces, a comment of exactly that length made the rest of its line a line of its own). */
+static void long_lines(void **state)
+{
+    (void)state;
+    struct config c;
+    char *text = malloc(8192);
+    assert_non_null(text);
+    static const size_t prefix[] = {1, 1022, 1023, 1024, 2046, 4092, 6000};
+    for (size_t i = 0; i < sizeof prefix / sizeof prefix[0]; i++) {
+        text[0] = '#';
+        memset(text + 1, 'x', prefix[i] - 1);
+        snprintf(text + prefix[i], 100, "listen = 0.0.0.0:9999\nworkers = 3\n");
+        char *path = write_tmp(text);
+        config_defaults(&c);
+        assert_int_equal(config_file(&c, path), 0);
+        assert_string_equal(c.listen, "127.0.0.1:8080");
+        assert_int_equal(c.workers, 3); /* the next line still counts */
+        unlink(path);
+    }
+    /* a long value is read whole, and refused when too long for its setting */
+    snprintf(text, 8192, "db = /tmp/");
+    memset(text + 10, 'd', 2000);
+    snprintf(text + 2010, 100, "\n");
+    char *path = write_tmp(text);
+    config_defaults(&c);
+    assert_int_equal(config_file(&c, path), -1);
+    assert_string_equal(c.db, "sixia.db");
+    unlink(path);
+    free(text);
+}
+
+static void nul_and_huge_files(void **state)
+{
+    (void)state;
+    struct config c;
+    config_defaults(&c);
+    static const char with_nul[] = "# comment\0listen = 0.0.0.0:9999\nworkers = 2\n";
+    char *path = write_tmp_n(with_nul, sizeof with_nul - 1);
+    assert_int_equal(config_file(&c, path), -1);
+    assert_string_equal(c.listen, "127.0.0.1:8080");
+    unlink(path);
+    size_t n = (1 << 20) + 100;
+    char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++) big[i] = i % 80 == 79 ? '\n' : '#';
+    path = write_tmp_n(big, n);
+    assert_int_equal(config_file(&c, path), -1);
+    unlink(path);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults), cmocka_unit_test(set_keys), cmocka_unit_test(bad_values),
-        cmocka_unit_test(file_and_precedence), cmocka_unit_test(bad_files),
+        cmocka_unit_test(file_and_precedence), cmocka_unit_test(bad_files), cmocka_unit_test(long_lines),
+        cmocka_unit_test(nul_and_huge_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
