@@ -53,19 +53,20 @@ static int login(struct req *r)
     int64_t now = (int64_t)time(NULL);
     int locked = 0;
     if (rc == SX_ENOTFOUND) {
-        password_verify(NULL, pw); /* same work as a real account */
+        if (password_match(NULL, pw) == SX_EBUSY) return req_fail(r, SX_EBUSY, NULL, NULL); /* same work as a real account */
         st_login_failed(db, &a, 0, 0, 0, &locked, "用户不存在");
         return req_fail(r, SX_ECREDS, NULL, NULL);
     }
     a.user_id = u.id;
     if (u.locked_until > now) {
-        password_verify(NULL, pw);
+        if (password_match(NULL, pw) == SX_EBUSY) return req_fail(r, SX_EBUSY, NULL, NULL);
         st_audit(db, &a, "auth.login_failed", "user", api_id_text(r, u.id), 0, "账号锁定期间尝试登录");
         int64_t mins = (u.locked_until - now + 59) / 60;
         return req_fail(r, SX_ELOCKED, NULL,
                         arena_printf(&r->arena, "连续登录失败次数过多，账号已锁定，请%lld分钟后再试", (long long)mins));
     }
-    if (!password_verify(u.hash, pw)) {
+    if ((rc = password_match(u.hash, pw)) == SX_EBUSY) return req_fail(r, rc, NULL, NULL); /* not a failed attempt */
+    if (rc) {
         rc = st_login_failed(db, &a, u.id, pol.lockout_threshold, pol.lockout_minutes * 60, &locked, "密码错误");
         if (rc) return api_rc(r, rc);
         if (locked)
@@ -132,7 +133,8 @@ static int change_password(struct req *r)
     const char *oldpw = jv_str(r->json, "old_password", ""), *newpw = jv_str(r->json, "new_password", "");
     struct login_row u;
     if ((rc = st_login_lookup(db, r->who.username, &u))) return api_rc(r, rc);
-    if (!password_verify(u.hash, oldpw)) return req_fail(r, SX_EVALIDATION, "old_password", "原密码不正确");
+    if ((rc = password_match(u.hash, oldpw)) == SX_EBUSY) return req_fail(r, rc, NULL, NULL);
+    if (rc) return req_fail(r, SX_EVALIDATION, "old_password", "原密码不正确");
     struct security_policy pol;
     if ((rc = st_policy_get(db, &pol))) return api_rc(r, rc);
     const char *why = NULL;
@@ -142,7 +144,7 @@ static int change_password(struct req *r)
                                      (long long)pol.password_min_length));
     if (strcmp(oldpw, newpw) == 0) return req_fail(r, SX_EVALIDATION, "new_password", "新密码不能与原密码相同");
     char hash[PASSWORD_HASH_BYTES];
-    if (password_hash(newpw, hash)) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    if ((rc = password_hash(newpw, hash))) return req_fail(r, rc, NULL, NULL);
     struct audit_ctx a;
     req_audit_ctx(r, &a);
     if ((rc = st_password_set(db, &a, r->who.user_id, hash, 0, "auth.password_change", r->who.session_hash))) return api_rc(r, rc);

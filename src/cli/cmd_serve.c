@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "../domain/password.h"
 #include "../http/server.h"
 #include "../util/log.h"
 #include <stdio.h>
@@ -34,6 +35,7 @@ int cmd_serve(int argc, char **argv)
         .access_log = c.access_log,
         .shutdown_grace = grace ? atoi(grace) : 10,
     };
+    password_gate_set(c.hash_concurrency, c.hash_wait_ms);
     rc = server_run(&so);
     store_close();
     return rc;

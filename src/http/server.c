@@ -226,6 +226,7 @@ static void error_body(struct req *r)
     json_t *e = json_pack("{s:s,s:s,s:s?}", "code", err_code(code), "message",
                           r->err_msg ? r->err_msg : err_message(code), "field", r->err_field);
     if (e && r->err_extra) json_object_update_missing(e, r->err_extra);
+    if (code == SX_EBUSY) req_add_header(r, "Retry-After", "2"); /* a hash takes well under a second */
     reply_json(r, err_status(code), json_pack("{s:o}", "error", e));
 }
 

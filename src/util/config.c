@@ -16,6 +16,8 @@ const char config_help[] =
     "  --access-log FILE    访问日志（JSON 行）, - 为标准输出, off 关闭 (SIXIA_ACCESS_LOG)\n"
     "  --timezone ZONE      部署时区 (SIXIA_TIMEZONE, 默认 Asia/Shanghai)\n"
     "  --login-rate N       每个来源地址每分钟登录尝试上限 (SIXIA_LOGIN_RATE, 默认 30)\n"
+    "  --hash-concurrency N 同时进行的密码哈希上限，每个占 64 MiB (SIXIA_HASH_CONCURRENCY, 默认 CPU 核数)\n"
+    "  --hash-wait-ms MS    等待哈希名额的最长毫秒数，超时答 503 (SIXIA_HASH_WAIT_MS, 默认 2000)\n"
     "  --config FILE        配置文件，每行 key = value (SIXIA_CONFIG)\n";
 
 void config_defaults(struct config *c)
@@ -29,6 +31,8 @@ void config_defaults(struct config *c)
     snprintf(c->access_log, sizeof c->access_log, "-");
     snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
     c->login_rate = 30;
+    c->hash_concurrency = n > 0 ? (int)n : 1; /* Argon2id is CPU bound: more at once only adds memory */
+    c->hash_wait_ms = 2000;
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out)
@@ -81,6 +85,16 @@ int config_set(struct config *c, const char *key, const char *value)
         c->login_rate = (int)x;
         return 0;
     }
+    if (!strcmp(k, "hash_concurrency")) {
+        if (parse_long(value, 1, 256, &x)) return -2;
+        c->hash_concurrency = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "hash_wait_ms")) {
+        if (parse_long(value, 0, 60000, &x)) return -2;
+        c->hash_wait_ms = (int)x;
+        return 0;
+    }
     return -1;
 }
 
@@ -126,7 +140,8 @@ int config_file(struct config *c, const char *path)
 void config_env(struct config *c)
 {
     static const char *const keys[] = {"listen", "db", "workers", "body_limit", "tls_cert", "tls_key",
-                                       "trust_proxy", "access_log", "timezone", "login_rate"};
+                                       "trust_proxy", "access_log", "timezone", "login_rate",
+                                       "hash_concurrency", "hash_wait_ms"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64];
         snprintf(name, sizeof name, "SIXIA_%s", keys[i]);

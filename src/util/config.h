@@ -13,6 +13,8 @@ struct config {
     char access_log[512];
     char timezone[64];
     int login_rate;
+    int hash_concurrency; /* Argon2id hashes at once (password.c gate) */
+    int hash_wait_ms;     /* how long a login waits for a hashing slot before 503 */
 };
 
 void config_defaults(struct config *c);
