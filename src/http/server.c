@@ -7,6 +7,7 @@
 #include "server.h"
 #include "assets.h"
 #include "auth.h"
+#include "guard.h"
 #include "router.h"
 #include "../domain/perm.h"
 #include "../util/log.h"
@@ -485,6 +486,7 @@ static void set_rid(struct req *r)
  * body not read): libmicrohttpd then closes the connection without reading the body. */
 static enum MHD_Result answer_early(struct req *r)
 {
+    if (guard_answering(r->conn)) return MHD_NO;
     error_body(r);
     struct MHD_Response *resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(resp, "Content-Type", r->resp_ctype);
@@ -576,7 +578,7 @@ static enum MHD_Result begin_request(struct req *r, const char *version)
     if (!rc && cl && declared > (int64_t)limit) rc = req_fail(r, SX_ETOOLARGE, NULL, NULL);
     if (rc) return answer_early(r);
     r->body_limit = early || limit < SX_PREAUTH_LIMIT ? limit : SX_PREAUTH_LIMIT;
-    return MHD_YES;
+    return guard_headers_done(r->conn, declared) ? MHD_NO : MHD_YES;
 }
 
 /* Appends a piece of the body; past the request's limit the body is dropped and the rest
@@ -629,19 +631,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_size;
         *upload_size = 0;
         if (r->status) return MHD_YES; /* answered early: nothing is kept */
+        if (guard_body_progress(conn)) {
+            r->status = 408;
+            return MHD_NO;
+        }
         return take_body(r, upload_data, n);
     }
     if (r->status) return MHD_YES; /* already answered (400/401/403/413 above) */
+    if (guard_answering(conn)) {
+        r->status = 408;
+        return MHD_NO;
+    }
     return respond(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
+    guard_request_done(conn);
     struct req *r = *con_cls;
     if (!r) return;
+    if (!r->status && guard_ended(conn)) r->status = 408; /* the janitor ended it mid-body */
     access_log(r, (unsigned)r->status, r->resp_len);
     json_decref(r->json);
     json_decref(r->err_extra);
@@ -734,6 +745,9 @@ int server_run(const struct server_opts *o)
     opts = *o;
     if (opts.workers < 1) opts.workers = 1;
     if (opts.shutdown_grace <= 0) opts.shutdown_grace = 10;
+    if (opts.header_timeout <= 0) opts.header_timeout = 15;
+    if (opts.body_timeout <= 0) opts.body_timeout = 60;
+    if (opts.max_conns_per_ip < 0) opts.max_conns_per_ip = 0;
     unsigned char rb[4];
     randombytes_buf(rb, sizeof rb);
     sodium_bin2hex(rid_prefix, sizeof rid_prefix, rb, sizeof rb);
@@ -775,15 +789,27 @@ int server_run(const struct server_opts *o)
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* Total time limits on receiving requests (guard.c); the idle timeout stays libmicrohttpd's. */
+    struct guard_opts go = {opts.header_timeout * 1000, opts.body_timeout * 1000, IDLE_TIMEOUT_S * 1000, cert != NULL};
+    if (guard_start(&go)) {
+        log_error("cannot start the connection guard");
+        free(cert);
+        free(key);
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts.workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, guard_notify_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, guard_request_line, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opts.max_conns_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s: %s", opts.listen, strerror(errno));
+        guard_stop();
         free(cert);
         free(key);
         return 1;
@@ -801,6 +827,7 @@ int server_run(const struct server_opts *o)
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
+    guard_stop();
     store_janitor_stop();
     /* The worker threads drop the quiesced socket from their epoll sets lazily: close it only
      * once they are gone. */
