@@ -69,8 +69,10 @@ def flood_logins(srv, n, username_of):
 
 
 def test_fifty_concurrent_logins_memory_bounded(core_spawn, capsys):
-    # 8 workers could run 8 hashes (512 MiB) at once; the gate lets 2 run.
-    srv = core_spawn(["--login-rate", "100000", "--workers", "8", "--hash-concurrency", "2"])
+    # 8 workers could run 8 hashes (512 MiB) at once; the gate lets 2 run. The 50 clients share
+    # one loopback address: no per-address connection limit here.
+    srv = core_spawn(["--login-rate", "100000", "--workers", "8", "--hash-concurrency", "2",
+                      "--max-conns-per-ip", "0"])
     pid = srv.proc.pid
     # warm up: the dummy hash for unknown accounts and one real login
     assert requests.post(srv.url("/api/v1/auth/login"),
@@ -101,7 +103,8 @@ def test_fifty_concurrent_logins_memory_bounded(core_spawn, capsys):
 
 def test_busy_answer_is_503_with_retry_after(core_spawn):
     # one slot and no waiting: concurrent logins beyond the first find the gate full
-    srv = core_spawn(["--login-rate", "100000", "--workers", "8", "--hash-concurrency", "1", "--hash-wait-ms", "0"])
+    srv = core_spawn(["--login-rate", "100000", "--workers", "8", "--hash-concurrency", "1", "--hash-wait-ms", "0",
+                      "--max-conns-per-ip", "0"])
     answers, _, _ = flood_logins(srv, 16, lambda i: f"nosuch{i}")
     codes = [a.status_code if isinstance(a, requests.Response) else repr(a) for a in answers]
     assert all(c in (401, 503) for c in codes), codes
