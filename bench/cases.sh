@@ -36,7 +36,7 @@ SQL
 echo "cases: $(sqlite3 "$out/c.db" "SELECT COUNT(*) FROM cases")"
 
 SP=$(port)
-./build/sixia serve --db "$out/c.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 2>"$out/sixia.log" &
+./build/sixia serve --db "$out/c.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 --max-conns-per-ip 0 2>"$out/sixia.log" &
 echo $! > "$out/sixia.pid"
 for i in $(seq 100); do curl -sf "http://127.0.0.1:$SP/api/v1/health" >/dev/null && break; sleep 0.1; done
 login() {

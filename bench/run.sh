@@ -20,7 +20,7 @@ port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1
 echo "== dataset"
 ./build/sixia demo --db "$out/b.db" >/dev/null
 SP=$(port)
-./build/sixia serve --db "$out/b.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 2>"$out/sixia.log" &
+./build/sixia serve --db "$out/b.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 --max-conns-per-ip 0 2>"$out/sixia.log" &
 echo $! > "$out/sixia.pid"
 for i in $(seq 100); do curl -sf "http://127.0.0.1:$SP/api/v1/health" >/dev/null && break; sleep 0.1; done
 curl -sf -c "$out/cj" -H 'Content-Type: application/json' \
@@ -42,7 +42,7 @@ kill "$(cat $out/sixia.pid)"; wait "$(cat $out/sixia.pid)" 2>/dev/null || true
 ./build/sixia import cadres "$out/cadres.csv" --db "$out/b.db" >/dev/null
 echo "cadres imported: $N"
 
-./build/sixia serve --db "$out/b.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 2>"$out/sixia.log" &
+./build/sixia serve --db "$out/b.db" --listen 127.0.0.1:$SP --access-log off --login-rate 0 --max-conns-per-ip 0 2>"$out/sixia.log" &
 echo $! > "$out/sixia.pid"
 for i in $(seq 100); do curl -sf "http://127.0.0.1:$SP/api/v1/health" >/dev/null && break; sleep 0.1; done
 curl -sf -c "$out/cj" -H 'Content-Type: application/json' \

@@ -95,8 +95,10 @@ static int login(struct req *r)
                  locks.address_left > 0 ? "此地址登录受限期间尝试登录" : "锁定期间尝试登录");
         return refuse_locked(r, &locks);
     }
-    /* An unknown name costs the same work as a real account. */
-    if (!password_verify(known ? u.hash : NULL, pw)) {
+    /* An unknown name costs the same work as a real account. A busy answer (the Argon2id slots
+     * are all taken) is not a failed attempt: 503, nothing counted. */
+    if ((rc = password_match(known ? u.hash : NULL, pw)) == SX_EBUSY) return req_fail(r, rc, NULL, NULL);
+    if (rc) {
         struct login_limits lim = {.threshold = pol.lockout_threshold,
                                    .address_threshold = pol.address_lockout_threshold,
                                    .window = pol.lockout_minutes * 60,
@@ -168,7 +170,8 @@ static int change_password(struct req *r)
     const char *oldpw = jv_str(r->json, "old_password", ""), *newpw = jv_str(r->json, "new_password", "");
     struct login_row u;
     if ((rc = st_login_lookup(db, r->who.username, &u))) return api_rc(r, rc);
-    if (!password_verify(u.hash, oldpw)) return req_fail(r, SX_EVALIDATION, "old_password", "原密码不正确");
+    if ((rc = password_match(u.hash, oldpw)) == SX_EBUSY) return req_fail(r, rc, NULL, NULL);
+    if (rc) return req_fail(r, SX_EVALIDATION, "old_password", "原密码不正确");
     struct security_policy pol;
     if ((rc = st_policy_get(db, &pol))) return api_rc(r, rc);
     const char *why = NULL;
@@ -178,7 +181,7 @@ static int change_password(struct req *r)
                                      (long long)pol.password_min_length));
     if (strcmp(oldpw, newpw) == 0) return req_fail(r, SX_EVALIDATION, "new_password", "新密码不能与原密码相同");
     char hash[PASSWORD_HASH_BYTES];
-    if (password_hash(newpw, hash)) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    if ((rc = password_hash(newpw, hash))) return req_fail(r, rc, NULL, NULL);
     struct audit_ctx a;
     req_audit_ctx(r, &a);
     if ((rc = st_password_set(db, &a, r->who.user_id, hash, 0, "auth.password_change", r->who.session_hash))) return api_rc(r, rc);

@@ -70,7 +70,7 @@ static int check_and_hash(struct req *r, const char *pw, const char *username, c
         return req_fail(r, SX_EWEAKPASSWORD, "password",
                         arena_printf(&r->arena, "%s（至少%lld位，且包含大写字母、小写字母、数字、特殊字符中的三类）",
                                      why ? why : "密码强度不足", (long long)pol.password_min_length));
-    if (password_hash(pw, hash)) return req_fail(r, SX_EINTERNAL, NULL, NULL);
+    if ((rc = password_hash(pw, hash))) return req_fail(r, rc, NULL, NULL);
     return SX_OK;
 }
 

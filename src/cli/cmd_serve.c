@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "../domain/password.h"
 #include "../http/server.h"
 #include "../util/log.h"
 #include <stdio.h>
@@ -33,7 +34,11 @@ int cmd_serve(int argc, char **argv)
         .login_rate = c.login_rate,
         .access_log = c.access_log,
         .shutdown_grace = grace ? atoi(grace) : 10,
+        .header_timeout = c.header_timeout,
+        .body_timeout = c.body_timeout,
+        .max_conns_per_ip = c.max_conns_per_ip,
     };
+    password_gate_set(c.hash_concurrency, c.hash_wait_ms);
     rc = server_run(&so);
     store_close();
     return rc;

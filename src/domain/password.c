@@ -1,9 +1,12 @@
 #include "password.h"
 #include "../util/err.h"
 #include "../util/jsonv.h"
+#include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 int password_check(const char *pw, int64_t min_len, const char *username, const char **why)
 {
@@ -45,7 +48,74 @@ int password_check(const char *pw, int64_t min_len, const char *username, const 
     return SX_OK;
 }
 
-int password_hash(const char *pw, char out[PASSWORD_HASH_BYTES])
+/* ---- the hashing gate: each Argon2id computation holds crypto_pwhash_MEMLIMIT_INTERACTIVE
+ * (64 MiB) while it runs, so the number running at once bounds the memory logins can take. ---- */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int max, running, wait_ms;
+} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0};
+static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
+
+static void gate_clock_init(void)
+{
+    /* Waits are measured on the monotonic clock: a clock step must not stretch them. */
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_destroy(&gate.cv);
+    pthread_cond_init(&gate.cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+void password_gate_set(int max_running, int wait_ms)
+{
+    pthread_once(&gate_once, gate_clock_init);
+    pthread_mutex_lock(&gate.mu);
+    gate.max = max_running > 0 ? max_running : 0;
+    gate.wait_ms = wait_ms > 0 ? wait_ms : 0;
+    pthread_cond_broadcast(&gate.cv);
+    pthread_mutex_unlock(&gate.mu);
+}
+
+/* SX_OK with a slot taken (release with gate_leave), or SX_EBUSY after waiting wait_ms. */
+static int gate_enter(void)
+{
+    pthread_once(&gate_once, gate_clock_init);
+    pthread_mutex_lock(&gate.mu);
+    int rc = SX_OK;
+    if (gate.max > 0 && gate.running >= gate.max) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += gate.wait_ms / 1000;
+        until.tv_nsec += (long)(gate.wait_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) until.tv_sec++, until.tv_nsec -= 1000000000L;
+        while (gate.max > 0 && gate.running >= gate.max)
+            if (pthread_cond_timedwait(&gate.cv, &gate.mu, &until) == ETIMEDOUT) break;
+        if (gate.max > 0 && gate.running >= gate.max) rc = SX_EBUSY;
+    }
+    if (!rc) gate.running++;
+    pthread_mutex_unlock(&gate.mu);
+    return rc;
+}
+
+static void gate_leave(void)
+{
+    pthread_mutex_lock(&gate.mu);
+    gate.running--;
+    pthread_cond_signal(&gate.cv);
+    pthread_mutex_unlock(&gate.mu);
+}
+
+int password_gate_running(void)
+{
+    pthread_mutex_lock(&gate.mu);
+    int n = gate.running;
+    pthread_mutex_unlock(&gate.mu);
+    return n;
+}
+
+static int hash_ungated(const char *pw, char out[PASSWORD_HASH_BYTES])
 {
     return crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) == 0
@@ -53,17 +123,33 @@ int password_hash(const char *pw, char out[PASSWORD_HASH_BYTES])
                : SX_EINTERNAL;
 }
 
+int password_hash(const char *pw, char out[PASSWORD_HASH_BYTES])
+{
+    int rc = gate_enter();
+    if (rc) return rc;
+    rc = hash_ungated(pw, out);
+    gate_leave();
+    return rc;
+}
+
 /* A valid hash of a random password: verifying against it costs the same as a real account. */
 static char dummy_hash[PASSWORD_HASH_BYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
-int password_verify(const char *hash, const char *pw)
+static void dummy_init(void)
 {
-    if (!hash || strncmp(hash, "$argon2id$", 10) != 0) {
-        if (!dummy_hash[0]) password_hash("dummy-Password-1", dummy_hash);
-        if (crypto_pwhash_str_verify(dummy_hash, pw, strlen(pw)) == 0) return 0;
-        return 0;
-    }
-    return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+    hash_ungated("dummy-Password-1", dummy_hash);
+}
+
+int password_match(const char *hash, const char *pw)
+{
+    int real = hash && strncmp(hash, "$argon2id$", 10) == 0;
+    if (!real) pthread_once(&dummy_once, dummy_init); /* once, outside the gate: startup work */
+    int rc = gate_enter();
+    if (rc) return rc;
+    int ok = crypto_pwhash_str_verify(real ? hash : dummy_hash, pw, strlen(pw)) == 0;
+    gate_leave();
+    return real && ok ? SX_OK : SX_ECREDS;
 }
 
 int password_expired(int64_t changed_at, int64_t max_age_days, int64_t now)

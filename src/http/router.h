@@ -13,6 +13,10 @@ enum route_flags {
 };
 /* Largest upload body (attachments). */
 #define SX_UPLOAD_LIMIT (10u << 20)
+/* Largest body read before the request is authenticated and the route's permission checked: a
+ * larger one (declared, or chunked) is refused at the headers unless the caller may send it, and a
+ * public route never takes more. */
+#define SX_PREAUTH_LIMIT (64u << 10)
 
 struct route {
     int method;          /* one http_method */

@@ -7,6 +7,7 @@
 #include "server.h"
 #include "assets.h"
 #include "auth.h"
+#include "guard.h"
 #include "router.h"
 #include "../domain/perm.h"
 #include "../util/log.h"
@@ -24,6 +25,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* libmicrohttpd's idle timeout: no byte in either direction for this long closes a connection. */
+#define IDLE_TIMEOUT_S 60
 
 static struct server_opts opts;
 static char rid_prefix[9];
@@ -227,6 +231,7 @@ static void error_body(struct req *r)
     json_t *e = json_pack("{s:s,s:s,s:s?}", "code", err_code(code), "message",
                           r->err_msg ? r->err_msg : err_message(code), "field", r->err_field);
     if (e && r->err_extra) json_object_update_missing(e, r->err_extra);
+    if (code == SX_EBUSY) req_add_header(r, "Retry-After", "2"); /* a hash takes well under a second */
     reply_json(r, err_status(code), json_pack("{s:o}", "error", e));
 }
 
@@ -276,6 +281,20 @@ static int parse_body(struct req *r)
     return SX_OK;
 }
 
+/* Authentication and the route's permission (401/403); SX_OK at once for public routes. */
+static int admit(struct req *r, const struct route *rt)
+{
+    if (rt->perm == P_PUBLIC) return SX_OK;
+    int rc = auth_request(r);
+    if (rc) return rc;
+    if (r->who.must_change && !(rt->flags & RF_PWCHANGE_OK))
+        return req_fail(r, SX_EPWCHANGE, NULL,
+                        r->who.password_expired ? "密码已过期，请先修改密码" : "首次登录或密码已被重置，请先修改密码");
+    if (rt->perm != P_AUTHENTICATED && !(r->who.perms & perm_bit(rt->perm)))
+        return req_fail(r, SX_EFORBIDDEN, NULL, NULL);
+    return SX_OK;
+}
+
 static int serve_api(struct req *r)
 {
     int allow = 0;
@@ -295,16 +314,9 @@ static int serve_api(struct req *r)
     int bad = 0;
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &bad);
     if (bad) return req_fail(r, SX_EUTF8, NULL, "查询参数不是合法的 UTF-8 编码");
-    if (rt->perm != P_PUBLIC) {
-        int rc = auth_request(r);
-        if (rc) return rc;
-        if (r->who.must_change && !(rt->flags & RF_PWCHANGE_OK))
-            return req_fail(r, SX_EPWCHANGE, NULL,
-                            r->who.password_expired ? "密码已过期，请先修改密码" : "首次登录或密码已被重置，请先修改密码");
-        if (rt->perm != P_AUTHENTICATED && !(r->who.perms & perm_bit(rt->perm)))
-            return req_fail(r, SX_EFORBIDDEN, NULL, NULL);
-    }
-    int rc = parse_body(r);
+    int rc = admit(r, rt);
+    if (rc) return rc;
+    rc = parse_body(r);
     if (rc) return rc;
     return rt->fn(r);
 }
@@ -387,6 +399,8 @@ static void add_common_headers(struct req *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    /* Served over TLS (directly, or by a trusted proxy): browsers keep to HTTPS from then on. */
+    if (r->https) MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
 static enum MHD_Result respond(struct req *r)
@@ -469,12 +483,135 @@ static void set_rid(struct req *r)
     snprintf(r->rid, sizeof r->rid, "%s%012lx", rid_prefix, n);
 }
 
+/* Queues the error recorded in r at once, on the first call for the request (headers complete,
+ * body not read): libmicrohttpd then closes the connection without reading the body. */
+static enum MHD_Result answer_early(struct req *r)
+{
+    if (guard_answering(r->conn)) return MHD_NO;
+    error_body(r);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(resp, "Content-Type", r->resp_ctype);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Connection", "close");
+    for (struct hdr *h = r->headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
+    add_common_headers(r, resp);
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+struct framing {
+    int content_length, transfer_encoding, host;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct framing *f = cls;
+    if (!key) return MHD_YES;
+    if (!strcasecmp(key, "Content-Length")) f->content_length++;
+    else if (!strcasecmp(key, "Transfer-Encoding")) f->transfer_encoding++;
+    else if (!strcasecmp(key, "Host")) f->host++;
+    return MHD_YES;
+}
+
+/* RFC 9112 §6.3 and §3.2: a message whose length two headers state (or state differently) could
+ * be framed otherwise by a proxy in front (request smuggling); an HTTP/1.1 request names exactly
+ * one Host. libmicrohttpd 0.9.75 takes the first Content-Length and accepts a missing Host. */
+static int check_framing(struct req *r, const char *version)
+{
+    struct framing f = {0, 0, 0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
+    if (f.content_length > 1) return req_fail(r, SX_EBADREQUEST, NULL, "请求含有多个 Content-Length 头");
+    if (f.content_length && f.transfer_encoding)
+        return req_fail(r, SX_EBADREQUEST, NULL, "请求不能同时含有 Content-Length 和 Transfer-Encoding 头");
+    if (f.host > 1) return req_fail(r, SX_EBADREQUEST, NULL, "请求含有多个 Host 头");
+    if (!f.host && version && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
+        return req_fail(r, SX_EBADREQUEST, NULL, "HTTP/1.1 请求必须含有 Host 头");
+    return SX_OK;
+}
+
+/* The most body rt accepts from a caller allowed to use it. Static files and unknown paths take
+ * none worth reading; a public route (no account) no more than the pre-authentication limit. */
+static size_t route_body_limit(const struct route *rt)
+{
+    if (!rt) return SX_PREAUTH_LIMIT;
+    size_t lim = (rt->flags & RF_UPLOAD) ? SX_UPLOAD_LIMIT : opts.body_limit;
+    return rt->perm == P_PUBLIC && lim > SX_PREAUTH_LIMIT ? SX_PREAUTH_LIMIT : lim;
+}
+
+/* admit() before the body is read, inside a database request like the answer's own. */
+static int admit_early(struct req *r, const struct route *rt)
+{
+    struct db *db = store_db();
+    if (db && db_request_begin(db, 0)) {
+        db_request_end(db);
+        db = NULL;
+    }
+    int rc = admit(r, rt);
+    if (db) db_request_end(db);
+    return rc;
+}
+
+/* The first call of a request: headers complete, no body read yet. Refuses bad framing (400), and
+ * a body that may grow past SX_PREAUTH_LIMIT from a caller not allowed to send it (401/403) or
+ * longer than the route accepts (413), before a byte of it is buffered: an unauthenticated client
+ * can make the server hold at most SX_PREAUTH_LIMIT per connection. The route is looked up again
+ * when answering, and an early admission is checked again then. */
+static enum MHD_Result begin_request(struct req *r, const char *version)
+{
+    int rc = check_framing(r, version);
+    const struct route *rt = NULL;
+    if (!rc && strncmp(r->path, "/api/", 5) == 0) {
+        int allow = 0;
+        rt = router_match(r, r->path, r->method, &allow);
+        r->nparams = 0;
+    }
+    size_t limit = route_body_limit(rt);
+    const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+    const char *te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
+    int64_t declared = -1;
+    if (cl) declared = strlen(cl) > 15 ? INT64_MAX : (int64_t)strtoull(cl, NULL, 10);
+    int large = (cl && declared > (int64_t)SX_PREAUTH_LIMIT) || (!cl && te); /* chunked: size unknown */
+    int early = !rc && large && rt && rt->perm != P_PUBLIC;
+    if (early) rc = admit_early(r, rt);
+    if (!rc && cl && declared > (int64_t)limit) rc = req_fail(r, SX_ETOOLARGE, NULL, NULL);
+    if (rc) return answer_early(r);
+    r->body_limit = early || limit < SX_PREAUTH_LIMIT ? limit : SX_PREAUTH_LIMIT;
+    return guard_headers_done(r->conn, declared) ? MHD_NO : MHD_YES;
+}
+
+/* Appends a piece of the body; past the request's limit the body is dropped and the rest
+ * discarded (413 when it ends). */
+static enum MHD_Result take_body(struct req *r, const char *data, size_t n)
+{
+    if (r->body_too_large) return MHD_YES;
+    if (r->body_len + n > r->body_limit) {
+        r->body_too_large = 1;
+        free(r->body);
+        r->body = NULL;
+        r->body_len = r->body_cap = 0;
+        return MHD_YES;
+    }
+    if (r->body_len + n > r->body_cap) {
+        size_t cap = r->body_cap ? r->body_cap : 4096;
+        while (cap < r->body_len + n) cap *= 2;
+        char *b = realloc(r->body, cap);
+        if (!b) return MHD_NO;
+        r->body = b;
+        r->body_cap = cap;
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size,
                                   void **con_cls)
 {
     (void)cls;
-    (void)version;
     struct req *r = *con_cls;
     if (!r) {
         r = calloc(1, sizeof *r);
@@ -489,66 +626,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         set_rid(r);
         atomic_fetch_add(&inflight, 1);
         *con_cls = r;
-        /* Upload routes take larger bodies; the route is looked up again when answering. */
-        r->body_limit = opts.body_limit;
-        if (strncmp(r->path, "/api/", 5) == 0) {
-            int allow = 0;
-            const struct route *rt = router_match(r, r->path, r->method, &allow);
-            if (rt && (rt->flags & RF_UPLOAD)) r->body_limit = SX_UPLOAD_LIMIT;
-            r->nparams = 0;
-        }
-        /* A declared body over the limit is refused before it is read. */
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && (strlen(cl) > 15 || strtoull(cl, NULL, 10) > r->body_limit)) {
-            r->body_too_large = 1;
-            req_fail(r, SX_ETOOLARGE, NULL, NULL);
-            error_body(r);
-            struct MHD_Response *resp =
-                MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_COPY);
-            MHD_add_response_header(resp, "Content-Type", r->resp_ctype);
-            MHD_add_response_header(resp, "Connection", "close");
-            add_common_headers(r, resp);
-            enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
-            MHD_destroy_response(resp);
-            r->status = 413;
-            return ret;
-        }
-        return MHD_YES;
+        return begin_request(r, version);
     }
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
-        if (r->body_too_large) return MHD_YES;
-        if (r->body_len + n > r->body_limit) {
-            r->body_too_large = 1;
-            free(r->body);
-            r->body = NULL;
-            r->body_len = r->body_cap = 0;
-            return MHD_YES;
+        if (r->status) return MHD_YES; /* answered early: nothing is kept */
+        if (guard_body_progress(conn)) {
+            r->status = 408;
+            return MHD_NO;
         }
-        if (r->body_len + n > r->body_cap) {
-            size_t cap = r->body_cap ? r->body_cap : 4096;
-            while (cap < r->body_len + n) cap *= 2;
-            char *b = realloc(r->body, cap);
-            if (!b) return MHD_NO;
-            r->body = b;
-            r->body_cap = cap;
-        }
-        memcpy(r->body + r->body_len, upload_data, n);
-        r->body_len += n;
-        return MHD_YES;
+        return take_body(r, upload_data, n);
     }
-    if (r->status) return MHD_YES; /* already answered (413 above) */
+    if (r->status) return MHD_YES; /* already answered (400/401/403/413 above) */
+    if (guard_answering(conn)) {
+        r->status = 408;
+        return MHD_NO;
+    }
     return respond(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
+    guard_request_done(conn);
     struct req *r = *con_cls;
     if (!r) return;
+    if (!r->status && guard_ended(conn)) r->status = 408; /* the janitor ended it mid-body */
     access_log(r, (unsigned)r->status, r->resp_len);
     json_decref(r->json);
     json_decref(r->err_extra);
@@ -641,6 +746,9 @@ int server_run(const struct server_opts *o)
     opts = *o;
     if (opts.workers < 1) opts.workers = 1;
     if (opts.shutdown_grace <= 0) opts.shutdown_grace = 10;
+    if (opts.header_timeout <= 0) opts.header_timeout = 15;
+    if (opts.body_timeout <= 0) opts.body_timeout = 60;
+    if (opts.max_conns_per_ip < 0) opts.max_conns_per_ip = 0;
     unsigned char rb[4];
     randombytes_buf(rb, sizeof rb);
     sodium_bin2hex(rid_prefix, sizeof rid_prefix, rb, sizeof rb);
@@ -682,15 +790,27 @@ int server_run(const struct server_opts *o)
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* Total time limits on receiving requests (guard.c); the idle timeout stays libmicrohttpd's. */
+    struct guard_opts go = {opts.header_timeout * 1000, opts.body_timeout * 1000, IDLE_TIMEOUT_S * 1000, cert != NULL};
+    if (guard_start(&go)) {
+        log_error("cannot start the connection guard");
+        free(cert);
+        free(key);
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts.workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_NOTIFY_CONNECTION, guard_notify_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, guard_request_line, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)opts.max_conns_per_ip,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2, MHD_OPTION_END);
     if (!d) {
         log_error("cannot listen on %s: %s", opts.listen, strerror(errno));
+        guard_stop();
         free(cert);
         free(key);
         return 1;
@@ -708,6 +828,7 @@ int server_run(const struct server_opts *o)
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
+    guard_stop();
     store_janitor_stop();
     /* The worker threads drop the quiesced socket from their epoll sets lazily: close it only
      * once they are gone. */

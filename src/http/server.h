@@ -13,6 +13,9 @@ struct server_opts {
     int login_rate;         /* login attempts per minute per source address */
     const char *access_log; /* file, "-" for stdout, "off" */
     int shutdown_grace;     /* seconds to let in-flight requests finish */
+    int header_timeout;     /* seconds to receive a request's headers (408 after) */
+    int body_timeout;       /* seconds to receive a body, plus time for its declared length */
+    int max_conns_per_ip;   /* connections at once from one client address; 0: no limit */
 };
 
 /* Runs until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish and

@@ -16,6 +16,11 @@ const char config_help[] =
     "  --access-log FILE    访问日志（JSON 行）, - 为标准输出, off 关闭 (SIXIA_ACCESS_LOG)\n"
     "  --timezone ZONE      部署时区 (SIXIA_TIMEZONE, 默认 Asia/Shanghai)\n"
     "  --login-rate N       每个来源地址每分钟登录尝试上限 (SIXIA_LOGIN_RATE, 默认 30)\n"
+    "  --hash-concurrency N 同时进行的密码哈希上限，每个占 64 MiB (SIXIA_HASH_CONCURRENCY, 默认 CPU 核数)\n"
+    "  --hash-wait-ms MS    等待哈希名额的最长毫秒数，超时答 503 (SIXIA_HASH_WAIT_MS, 默认 2000)\n"
+    "  --header-timeout S   接收请求头的总时限（秒），超时答 408 并断开 (SIXIA_HEADER_TIMEOUT, 默认 15)\n"
+    "  --body-timeout S     接收请求体的总时限（秒），另按声明长度每 64 KiB 加 1 秒 (SIXIA_BODY_TIMEOUT, 默认 60)\n"
+    "  --max-conns-per-ip N 每个来源地址同时连接数上限, 0 不限 (SIXIA_MAX_CONNS_PER_IP, 默认 32)\n"
     "  --config FILE        配置文件，每行 key = value (SIXIA_CONFIG)\n";
 
 void config_defaults(struct config *c)
@@ -29,6 +34,11 @@ void config_defaults(struct config *c)
     snprintf(c->access_log, sizeof c->access_log, "-");
     snprintf(c->timezone, sizeof c->timezone, "Asia/Shanghai");
     c->login_rate = 30;
+    c->hash_concurrency = n > 0 ? (int)n : 1; /* Argon2id is CPU bound: more at once only adds memory */
+    c->hash_wait_ms = 2000;
+    c->header_timeout = 15;
+    c->body_timeout = 60;
+    c->max_conns_per_ip = 32;
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out)
@@ -79,6 +89,31 @@ int config_set(struct config *c, const char *key, const char *value)
     if (!strcmp(k, "login_rate")) {
         if (parse_long(value, 0, 1000000, &x)) return -2;
         c->login_rate = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "hash_concurrency")) {
+        if (parse_long(value, 1, 256, &x)) return -2;
+        c->hash_concurrency = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "hash_wait_ms")) {
+        if (parse_long(value, 0, 60000, &x)) return -2;
+        c->hash_wait_ms = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "header_timeout")) {
+        if (parse_long(value, 1, 600, &x)) return -2;
+        c->header_timeout = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "body_timeout")) {
+        if (parse_long(value, 1, 3600, &x)) return -2;
+        c->body_timeout = (int)x;
+        return 0;
+    }
+    if (!strcmp(k, "max_conns_per_ip")) {
+        if (parse_long(value, 0, 100000, &x)) return -2;
+        c->max_conns_per_ip = (int)x;
         return 0;
     }
     return -1;
@@ -155,7 +190,9 @@ int config_file(struct config *c, const char *path)
 void config_env(struct config *c)
 {
     static const char *const keys[] = {"listen", "db", "workers", "body_limit", "tls_cert", "tls_key",
-                                       "trust_proxy", "access_log", "timezone", "login_rate"};
+                                       "trust_proxy", "access_log", "timezone", "login_rate",
+                                       "hash_concurrency", "hash_wait_ms", "header_timeout", "body_timeout",
+                                       "max_conns_per_ip"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         char name[64];
         snprintf(name, sizeof name, "SIXIA_%s", keys[i]);

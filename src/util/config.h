@@ -13,6 +13,11 @@ struct config {
     char access_log[512];
     char timezone[64];
     int login_rate;
+    int hash_concurrency; /* Argon2id hashes at once (password.c gate) */
+    int hash_wait_ms;     /* how long a login waits for a hashing slot before 503 */
+    int header_timeout;   /* seconds to receive a request's headers */
+    int body_timeout;     /* seconds to receive a body (plus time for its declared length) */
+    int max_conns_per_ip; /* connections at once from one client address; 0: no limit */
 };
 
 void config_defaults(struct config *c);

@@ -9,6 +9,7 @@ static const struct {
     [SX_EBADJSON] = {400, "bad_json", "请求内容不是合法的 JSON"},
     [SX_EUTF8] = {400, "invalid_utf8", "请求内容不是合法的 UTF-8 编码"},
     [SX_EBADQUERY] = {400, "bad_query", "查询参数不正确"},
+    [SX_EBADREQUEST] = {400, "bad_request", "请求格式不正确"},
     [SX_EUNAUTH] = {401, "unauthenticated", "请先登录"},
     [SX_ECREDS] = {401, "invalid_credentials", "用户名或密码错误"},
     [SX_ESESSION] = {401, "session_expired", "登录已超时，请重新登录"},
@@ -20,6 +21,7 @@ static const struct {
     [SX_ESOD] = {409, "separation_of_duties", "违反三员分立：同一用户不能兼任系统管理员、安全管理员、审计管理员中的两个"},
     [SX_ENOTFOUND] = {404, "not_found", "记录不存在"},
     [SX_EMETHOD] = {405, "method_not_allowed", "不支持的请求方法"},
+    [SX_ETIMEOUT] = {408, "request_timeout", "请求发送超时，请检查网络后重试"},
     [SX_ECONFLICT] = {409, "conflict", "操作与当前数据冲突"},
     [SX_EVERSION] = {409, "version_conflict", "数据已被他人修改，请刷新后重试"},
     [SX_EREFERENCED] = {409, "referenced", "该记录仍被引用，不能删除"},
@@ -34,6 +36,7 @@ static const struct {
     [SX_ERATE] = {429, "rate_limited", "请求过于频繁，请稍后再试"},
     [SX_EINTERNAL] = {500, "internal", "服务器内部错误"},
     [SX_EUNAVAILABLE] = {503, "unavailable", "服务暂不可用"},
+    [SX_EBUSY] = {503, "busy", "服务器繁忙，请稍后再试"},
 };
 
 static int valid(int code)

@@ -9,6 +9,7 @@ typedef enum {
     SX_EBADJSON,      /* 400 */
     SX_EUTF8,         /* 400 */
     SX_EBADQUERY,     /* 400 */
+    SX_EBADREQUEST,   /* 400: malformed HTTP framing (duplicate Content-Length, missing Host) */
     SX_EUNAUTH,       /* 401 */
     SX_ECREDS,        /* 401 */
     SX_ESESSION,      /* 401 */
@@ -20,6 +21,7 @@ typedef enum {
     SX_ESOD,          /* 409: separation of duties (三员分立) */
     SX_ENOTFOUND,     /* 404 */
     SX_EMETHOD,       /* 405 */
+    SX_ETIMEOUT,      /* 408: headers or body not received within the time limit */
     SX_ECONFLICT,     /* 409 */
     SX_EVERSION,      /* 409 */
     SX_EREFERENCED,   /* 409 */
@@ -34,6 +36,7 @@ typedef enum {
     SX_ERATE,         /* 429 */
     SX_EINTERNAL,     /* 500 */
     SX_EUNAVAILABLE,  /* 503 */
+    SX_EBUSY,         /* 503: every password-hashing slot is taken; answered with Retry-After */
     SX__COUNT
 } sx_err;
 

@@ -63,3 +63,42 @@ def test_bad_tls_files_refused(tmp_path):
                         "--tls-key", missing], capture_output=True, text=True, timeout=30)
     assert p.returncode != 0
     assert "tls" in p.stderr.lower()
+
+
+def test_hsts_on_every_response(tls_server):
+    """Served over TLS, every answer tells the browser to keep to HTTPS: API, errors (also those
+    refused before the body is read), the console's files."""
+    s = requests.Session()
+    answers = [
+        s.get(tls_server + "/api/v1/health", verify=False),
+        s.get(tls_server + "/api/v1/auth/me", verify=False),  # 401
+        s.get(tls_server + "/api/v1/nope", verify=False),  # 404
+        s.get(tls_server + "/", verify=False),
+        s.get(tls_server + "/login", verify=False),
+    ]
+    statuses = [r.status_code for r in answers]
+    assert statuses == [200, 401, 404, 200, 200], statuses
+    for r in answers:
+        assert r.headers.get("Strict-Transport-Security") == "max-age=31536000", (r.url, r.headers)
+    # a body refused at the headers (413), without sending it
+    import socket
+    import ssl
+    host, port = tls_server.replace("https://", "").split(":")
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((host, int(port)), timeout=10) as raw, ctx.wrap_socket(raw) as t:
+        t.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 1000000\r\n\r\n")
+        data = b""
+        try:
+            while True:
+                chunk = t.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except (ssl.SSLError, OSError):
+            pass
+    head = data.partition(b"\r\n\r\n")[0].decode("latin-1")
+    assert head.startswith("HTTP/1.1 413"), data[:300]
+    assert "Strict-Transport-Security: max-age=31536000" in head, head

@@ -21,6 +21,11 @@ static void defaults(void **state)
     assert_int_equal(c.body_limit, 1 << 20);
     assert_true(c.workers >= 1);
     assert_int_equal(c.login_rate, 30);
+    assert_true(c.hash_concurrency >= 1);
+    assert_int_equal(c.hash_wait_ms, 2000);
+    assert_int_equal(c.header_timeout, 15);
+    assert_int_equal(c.body_timeout, 60);
+    assert_int_equal(c.max_conns_per_ip, 32);
 }
 
 static void set_keys(void **state)
@@ -39,6 +44,16 @@ static void set_keys(void **state)
     assert_int_equal(c.trust_proxy, 1);
     assert_int_equal(config_set(&c, "workers", "8"), 0);
     assert_int_equal(c.workers, 8);
+    assert_int_equal(config_set(&c, "hash-concurrency", "3"), 0);
+    assert_int_equal(c.hash_concurrency, 3);
+    assert_int_equal(config_set(&c, "hash_wait_ms", "0"), 0);
+    assert_int_equal(c.hash_wait_ms, 0);
+    assert_int_equal(config_set(&c, "header-timeout", "10"), 0);
+    assert_int_equal(c.header_timeout, 10);
+    assert_int_equal(config_set(&c, "body_timeout", "120"), 0);
+    assert_int_equal(c.body_timeout, 120);
+    assert_int_equal(config_set(&c, "max-conns-per-ip", "0"), 0);
+    assert_int_equal(c.max_conns_per_ip, 0);
     assert_int_equal(config_set(&c, "nosuch", "1"), -1);
 }
 
@@ -54,6 +69,11 @@ static void bad_values(void **state)
     assert_int_equal(config_set(&c, "body_limit", "10"), -2);
     assert_int_equal(config_set(&c, "trust_proxy", "2"), -2);
     assert_int_equal(config_set(&c, "login_rate", "-1"), -2);
+    assert_int_equal(config_set(&c, "hash_concurrency", "0"), -2);
+    assert_int_equal(config_set(&c, "hash_wait_ms", "60001"), -2);
+    assert_int_equal(config_set(&c, "header_timeout", "0"), -2);
+    assert_int_equal(config_set(&c, "body_timeout", "3601"), -2);
+    assert_int_equal(config_set(&c, "max_conns_per_ip", "-1"), -2);
     char big[1024];
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = 0;

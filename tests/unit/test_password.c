@@ -4,8 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "domain/password.h"
 #include "util/err.h"
 
@@ -69,12 +73,89 @@ static void hash_verify(void **state)
     assert_int_equal(password_hash("Demo@2026", h2), SX_OK);
     assert_int_equal(strncmp(h1, "$argon2id$", 10), 0);
     assert_string_not_equal(h1, h2); /* salted */
-    assert_true(password_verify(h1, "Demo@2026"));
-    assert_true(password_verify(h2, "Demo@2026"));
-    assert_false(password_verify(h1, "Demo@2027"));
-    assert_false(password_verify(h1, ""));
-    assert_false(password_verify("not-a-hash", "Demo@2026"));
-    assert_false(password_verify(NULL, "Demo@2026"));
+    assert_int_equal(password_match(h1, "Demo@2026"), SX_OK);
+    assert_int_equal(password_match(h2, "Demo@2026"), SX_OK);
+    assert_int_equal(password_match(h1, "Demo@2027"), SX_ECREDS);
+    assert_int_equal(password_match(h1, ""), SX_ECREDS);
+    assert_int_equal(password_match("not-a-hash", "Demo@2026"), SX_ECREDS);
+    assert_int_equal(password_match(NULL, "Demo@2026"), SX_ECREDS);
+    assert_int_equal(password_match(NULL, "dummy-Password-1"), SX_ECREDS); /* not even the dummy's own */
+}
+
+/* ---- the hashing gate ---- */
+static atomic_int peak_running, stop_sampling;
+
+static void *sampler(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop_sampling)) {
+        int n = password_gate_running();
+        if (n > atomic_load(&peak_running)) atomic_store(&peak_running, n);
+        usleep(500);
+    }
+    return NULL;
+}
+
+static void *hash_one(void *arg)
+{
+    char h[PASSWORD_HASH_BYTES];
+    *(int *)arg = password_hash("Gate@2026x", h);
+    return NULL;
+}
+
+static void gate_bounds_running(void **state)
+{
+    (void)state;
+    password_gate_set(2, 60000); /* long wait: every one gets its turn */
+    atomic_store(&peak_running, 0);
+    atomic_store(&stop_sampling, 0);
+    pthread_t s, t[6];
+    int rc[6];
+    pthread_create(&s, NULL, sampler, NULL);
+    for (int i = 0; i < 6; i++) pthread_create(&t[i], NULL, hash_one, &rc[i]);
+    for (int i = 0; i < 6; i++) pthread_join(t[i], NULL);
+    atomic_store(&stop_sampling, 1);
+    pthread_join(s, NULL);
+    for (int i = 0; i < 6; i++) assert_int_equal(rc[i], SX_OK);
+    assert_true(atomic_load(&peak_running) >= 1);
+    assert_true(atomic_load(&peak_running) <= 2);
+    assert_int_equal(password_gate_running(), 0);
+    password_gate_set(0, 0);
+}
+
+static void gate_busy_after_wait(void **state)
+{
+    (void)state;
+    char h[PASSWORD_HASH_BYTES];
+    assert_int_equal(password_hash("Gate@2026x", h), SX_OK);
+    password_gate_set(1, 0);
+    pthread_t t;
+    int rc = -1;
+    pthread_create(&t, NULL, hash_one, &rc);
+    while (password_gate_running() == 0) usleep(100);
+    /* the one slot is taken: no waiting allowed → busy at once, nothing checked */
+    assert_int_equal(password_match(h, "Gate@2026x"), SX_EBUSY);
+    assert_int_equal(password_hash("Gate@2026x", h), SX_EBUSY);
+    /* a wait longer than one hash gets the slot when the holder leaves */
+    password_gate_set(1, 60000);
+    assert_int_equal(password_match(h, "Gate@2026x"), SX_OK);
+    pthread_join(t, NULL);
+    assert_int_equal(rc, SX_OK);
+    /* a short wait that runs out reports busy after about that long */
+    password_gate_set(1, 30);
+    rc = -1;
+    pthread_create(&t, NULL, hash_one, &rc);
+    while (password_gate_running() == 0) usleep(100);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int busy = password_match(h, "Gate@2026x");
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    pthread_join(t, NULL);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    /* busy after ≥ 30 ms, or the holder finished first and the check ran */
+    assert_true((busy == SX_EBUSY && ms >= 29) || busy == SX_OK);
+    password_gate_set(0, 0);
+    assert_int_equal(password_gate_running(), 0);
 }
 
 static void expiry(void **state)
@@ -107,7 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(policy_length), cmocka_unit_test(policy_classes), cmocka_unit_test(policy_username),
         cmocka_unit_test(policy_utf8_length), cmocka_unit_test(hash_verify), cmocka_unit_test(expiry),
-        cmocka_unit_test(generate),
+        cmocka_unit_test(generate), cmocka_unit_test(gate_bounds_running), cmocka_unit_test(gate_busy_after_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
