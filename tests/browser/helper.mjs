@@ -227,6 +227,8 @@ export async function pick(page, scope, label, text, { close = true } = {}) {
  * critical violations as readable lines ("rule: help — target"); `scope` limits it to a selector.
  */
 export async function axeSerious(page, scope) {
+  // Judge the page at rest: no element under the mouse in its hover colours.
+  await page.mouse.move(0, 0)
   // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays in force.
   if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE_SOURCE)
   const result = await page.evaluate(async (sel) => {
