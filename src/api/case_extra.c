@@ -188,7 +188,7 @@ static int download(struct req *r)
 
 static int todo(struct req *r)
 {
-    static const char *const tasks[] = {"accept", "assign", "sign", "reply", "callback", "close", "approve", NULL};
+    static const char *const tasks[] = {"accept", "assign", "sign", "reply", "callback", "close", "approve", "supervise", NULL};
     static const char *const states[] = {"normal", "due_soon", "overdue", NULL};
     const char *task = req_query(r, "task"), *state = req_query(r, "deadline_state");
     if (task && !*task) task = NULL;

@@ -1,10 +1,12 @@
 // 系统管理 → 信访办理设置 (GET/PUT /api/v1/settings/cases): sysadmin changes 办结 to 45 days and
-// sees it after a reload; an out-of-range value shows the server's message on its field and saves
+// sees it after a reload; the 三个第一 targets of 初信初访 are rows like the others and the
+// 延期审批人 select saves; an out-of-range value shows the server's message on its field and saves
 // nothing; 恢复法定默认值 only fills the form; a stale version is refused with 设置已被他人修改；
 // an account without case:settings has no menu entry and gets the 无权访问 page.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, openPage, assertClean, loginHome, settle, screenshot, input, permissions } from './helper.mjs'
+import { startServer, launchBrowser, openPage, assertClean, loginHome, settle, screenshot, input, permissions, assertAxe } from './helper.mjs'
+import { choose } from './casekit.mjs'
 
 let server
 let browser
@@ -104,6 +106,67 @@ test('sysadmin changes 办结 to 45 days, saves and sees it after a reload', asy
   }
 })
 
+test('the 三个第一 targets are rows of the table; 延期审批人 and 重复件提示阈值 save', async () => {
+  const { context, page, problems } = await openPage(browser)
+  try {
+    await loginHome(page, server.url, 'sysadmin')
+    await openSettings(page)
+    const start = await apiSettings(page)
+    // Every step the server sends is a row, the three first-petition targets included.
+    for (const [code, label, days] of [['first_assign', '初信初访交办', '2'], ['first_supervise', '初信初访督办', '5'], ['first_callback', '初信初访回访', '3']]) {
+      assert.ok(start.steps[code], `the server has ${code}`)
+      assert.equal((await page.locator(`[data-test="step-label-${code}"]`).innerText()).trim(), start.steps[code].label)
+      assert.ok(start.steps[code].label.startsWith(label))
+      assert.equal(await daysBox(page, code).inputValue(), String(start.steps[code].days))
+      assert.equal((await page.locator(`[data-test="step-default-${code}"]`).innerText()).trim(), `${days} 个工作日`)
+      const working = page.locator(`[data-test="step-working-${code}"] .el-radio-button.is-active`)
+      assert.equal((await working.innerText()).trim(), '工作日')
+    }
+    assert.match(await page.locator('[data-test="default-similarity_percent"]').innerText(), /20–100.*默认 45%/)
+    assert.match(await page.locator('.settings-form .el-form-item', { has: page.locator('[data-test="field-similarity_percent"]') }).innerText(), /重复件提示阈值/)
+    const approval = page.locator('.settings-form .el-form-item', { has: page.locator('[data-test="field-extension_approval"]') })
+    assert.match(await approval.innerText(), /延期审批人[\s\S]*承办单位或其上级单位的领导/)
+    await assertAxe(page, '信访办理设置')
+
+    await choose(page, 'field-extension_approval', '仅承办单位的领导')
+    await setNumber(daysBox(page, 'first_supervise'), 3)
+    await setNumber(fieldBox(page, 'similarity_percent'), 50)
+    await page.locator('[data-test="settings-save"]').click()
+    await waitMessage(page, '信访办理设置已保存')
+    const saved = await apiSettings(page)
+    assert.equal(saved.extension_approval, 'unit_only')
+    assert.equal(saved.extension_approval_label, '仅承办单位的领导')
+    assert.equal(saved.steps.first_supervise.days, 3)
+    assert.equal(saved.similarity_percent, 50)
+    await page.reload()
+    await page.locator('[data-test="steps-table"] .el-table__body tr').first().waitFor()
+    await settle(page)
+    assert.match(await approval.innerText(), /仅承办单位的领导/)
+    await page.locator('[data-test="steps-table"] .el-table__body tr', { has: page.locator('[data-test="step-label-first_supervise"]') }).locator('.el-tag', { hasText: '已调整' }).waitFor()
+    await screenshot(page, 'page-case-settings-first-steps')
+
+    // 19 % is below the threshold's range: the server's message lands on its field.
+    await setNumber(fieldBox(page, 'similarity_percent'), 19)
+    await page.locator('[data-test="settings-save"]').click()
+    const err = fieldError(page, 'field-similarity_percent')
+    await err.waitFor()
+    assert.match(await err.innerText(), /重复件提示阈值/)
+    // Back to the defaults for the tests after this one.
+    await page.locator('[data-test="settings-defaults"]').click()
+    assert.match(await approval.innerText(), /承办单位或其上级单位的领导/)
+    assert.equal(await daysBox(page, 'first_supervise').inputValue(), '5')
+    await page.locator('[data-test="settings-save"]').click()
+    await waitMessage(page, '信访办理设置已保存')
+    const back = await apiSettings(page)
+    assert.equal(back.extension_approval, 'unit_or_above')
+    assert.equal(back.similarity_percent, 45)
+    assert.equal(back.steps.first_supervise.days, 5)
+    assertClean(problems, [/status of 422 .*\/api\/v1\/settings\/cases\]/])
+  } finally {
+    await context.close()
+  }
+})
+
 test('an invalid value shows the server message on its field and saves nothing', async () => {
   const { context, page, problems } = await openPage(browser)
   try {
@@ -142,7 +205,7 @@ test('an invalid value shows the server message on its field and saves nothing',
     assert.equal(await fieldBox(page, 'warn_days').inputValue(), '3')
     assert.equal(await fieldBox(page, 'max_extension_days').inputValue(), '30')
     assert.equal(await fieldBox(page, 'repeat_window_days').inputValue(), '365')
-    assert.equal(await fieldBox(page, 'similarity_percent').inputValue(), '60')
+    assert.equal(await fieldBox(page, 'similarity_percent').inputValue(), '45')
     assert.deepEqual(await apiSettings(page), start, 'defaults are not saved until 保存')
 
     // Saving them puts 办结 back to 60.

@@ -27,6 +27,7 @@ export const DEMO_ACCOUNTS = [
 
 const requireWeb = createRequire(path.join(ROOT, 'web', 'package.json'))
 const { chromium } = requireWeb('playwright-core')
+const AXE_SOURCE = fs.readFileSync(requireWeb.resolve('axe-core/axe.min.js'), 'utf8')
 
 fs.mkdirSync(OUT_DIR, { recursive: true })
 
@@ -57,7 +58,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 /**
  * Starts a server on a fresh database. opts.init: 'demo' (default) or 'init' (opts.initArgs: more
  * arguments, e.g. ['--with-cases']);
- * opts.prepare(db) runs CLI steps before `serve`. Returns { url, db, dir, stop }.
+ * opts.prepare(db) runs CLI steps before `serve`; opts.env adds variables to the server's environment
+ * (e.g. { SIXIA_TEST_TODAY: '2026-11-15' }: the test build takes "today" from it). Returns
+ * { url, db, dir, stop }.
  */
 export async function startServer(opts = {}) {
   assert.ok(fs.existsSync(SIXIA_BIN), `server binary not found: ${SIXIA_BIN} (build it, or set SIXIA_BIN)`)
@@ -73,7 +76,8 @@ export async function startServer(opts = {}) {
   if (logDir) fs.mkdirSync(logDir, { recursive: true })
   const logPath = logDir ? path.join(logDir, `browser-server-${port}.log`) : path.join(dir, 'server.log')
   const log = fs.openSync(logPath, 'a')
-  const child = spawn(SIXIA_BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] })
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env
+  const child = spawn(SIXIA_BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', log, log], env })
   let exited = null
   child.on('exit', (code, sig) => { exited = { code, sig } })
   const deadline = Date.now() + 20000
@@ -215,5 +219,49 @@ export async function pick(page, scope, label, text, { close = true } = {}) {
     // A single select closes by itself; a multiple one stays open until Escape.
     try { await popper.waitFor({ state: 'hidden', timeout: 1500 }) } catch (_) { await page.keyboard.press('Escape') }
     await noPopper(page)
+  }
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now and returns the serious and
+ * critical violations as readable lines ("rule: help — target"); `scope` limits it to a selector.
+ */
+export async function axeSerious(page, scope) {
+  // Judge the page at rest: no element under the mouse in its hover colours.
+  await page.mouse.move(0, 0)
+  // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays in force.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(AXE_SOURCE)
+  const result = await page.evaluate(async (sel) => {
+    const ctx = sel ? { include: [sel] } : document
+    const r = await window.axe.run(ctx, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${v.help} — ${n.target.join(' ')} ${(n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 160)}`))
+  }, scope || null)
+  return result
+}
+
+export async function assertAxe(page, what, scope) {
+  const v = await axeSerious(page, scope)
+  assert.deepEqual(v, [], `${what}: axe-core serious/critical violations`)
+}
+
+/** A signed-in API client (Node fetch) for set-up the pages do not cover: (method, path, body) → {status, body}. */
+export async function apiClient(base, username, password = DEMO_PASSWORD) {
+  const r = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password })
+  })
+  assert.equal(r.status, 200, `login ${username}`)
+  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const { csrf_token: csrf } = await r.json()
+  return async (method, p, body) => {
+    const res = await fetch(`${base}/api/v1${p}`, {
+      method, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined
+    })
+    const text = await res.text()
+    let parsed = null
+    try { parsed = text ? JSON.parse(text) : null } catch (_) { parsed = text }
+    return { status: res.status, body: parsed }
   }
 }

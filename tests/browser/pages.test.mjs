@@ -1,8 +1,9 @@
 // Every page, opened by an account allowed to see it: no console error, no request off the
-// machine, no untranslated component text; a screenshot of each lands in tests/browser/out/.
+// machine, no untranslated component text, no serious or critical axe-core (WCAG 2.1 AA)
+// violation; a screenshot of each lands in tests/browser/out/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, launchBrowser, openPage, assertClean, loginHome, permissions, settle, screenshot, DEMO_ACCOUNTS } from './helper.mjs'
+import { startServer, launchBrowser, openPage, assertClean, loginHome, permissions, settle, screenshot, assertAxe, DEMO_ACCOUNTS } from './helper.mjs'
 
 const PAGES = [
   { path: '/', name: 'home', title: '首页', perm: null },
@@ -89,6 +90,7 @@ test('every page opens for an account allowed to see it', async () => {
       const text = await page.locator('body').innerText()
       assert.doesNotMatch(text, ENGLISH, `${p.path} shows untranslated text`)
       await screenshot(page, `page-${p.name}`)
+      await assertAxe(page, `${p.path} as ${acct.username}`)
       assertClean(problems)
     } finally {
       await context.close()

@@ -34,7 +34,7 @@ export const ACTIONS = {
   'case.callback': '回访', 'case.close': '办结信访事项', 'case.extend_request': '申请延期', 'case.extend_approve': '批准延期',
   'case.extend_reject': '不批准延期', 'case.supervise': '督办', 'case.take_charge': '包案', 'case.review_request': '申请复查',
   'case.recheck_request': '申请复核', 'case.onspot': '当场答复', 'case.down_visit': '下访', 'case.attach': '上传信访附件',
-  'case.link': '关联信访事项', 'case.query_code': '重新发放查询码', 'case.settings.update': '修改信访办理设置',
+  'case.reclassify': '更正信访事项性质', 'case.link': '关联信访事项', 'case.query_code': '重新发放查询码', 'case.settings.update': '修改信访办理设置',
   'reception.plan.create': '新建接访日方案', 'reception.plan.update': '修改接访日方案',
   'reception.plan.delete': '删除接访日方案', 'reception.plan.publish': '发布接访日方案'
 }
@@ -91,11 +91,21 @@ export const CASE_ACTION = {
   register: '登记', accept: '受理', decline: '不予受理', forward: '转送', assign: '交办', sign: '签收', return: '退回',
   contact: '联系群众', reply: '答复', callback: '回访', close: '办结', extend_request: '申请延期',
   extend_approve: '批准延期', extend_reject: '不批准延期', supervise: '督办', take_charge: '包案',
-  review_request: '申请复查', recheck_request: '申请复核', onspot: '当场答复', down_visit: '下访'
+  review_request: '申请复查', recheck_request: '申请复核', onspot: '当场答复', down_visit: '下访', reclassify: '更正性质'
 }
 export const TODO_TASK = {
-  accept: '待受理', assign: '待交办', sign: '待签收', reply: '待答复', callback: '待回访', close: '待办结', approve: '待审批延期'
+  accept: '待受理', assign: '待交办', sign: '待签收', reply: '待答复', callback: '待回访', close: '待办结', approve: '待审批延期',
+  supervise: '待督办'
 }
+// 机构类别 of a unit: 涉法涉诉 go to 政法机关, 检举控告 to 纪检监察机关 (2022 art. 22, 28, 30).
+export const ORG_TYPE = { '': '普通单位', politics_law: '政法机关', discipline: '纪检监察机关' }
+export const ORG_TYPES = Object.entries(ORG_TYPE).map(([value, label]) => ({ value, label }))
+// Who approves an extension (信访办理设置 extension_approval).
+export const EXTENSION_APPROVAL = {
+  unit_or_above: '承办单位或其上级单位的领导', unit_only: '仅承办单位的领导', any: '任何有审批延期权限的人员'
+}
+// 三个第一 targets of a first petition (practice, not statutory limits).
+export const FIRST_STEPS = new Set(['first_assign', 'first_supervise', 'first_callback'])
 export const LINK_KIND = { related: '相关件', duplicate: '重复件', review: '复查复核' }
 
 export const CASE_STATUSES = opts(CASE_STATUS)
