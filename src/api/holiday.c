@@ -114,7 +114,7 @@ static int preview(struct req *r)
     if (!step_code || deadline_step_from_code(step_code, &step))
         return req_fail(r, SX_EBADQUERY, "step",
                         "环节无效，应为 accept_decision、notice、unit_notice、objection、close、review_request、"
-                        "review_answer、recheck_request 或 recheck_answer");
+                        "review_answer、recheck_request、recheck_answer、first_assign、first_supervise 或 first_callback");
     if (!day_parse_exact(start_text, &start))
         return req_fail(r, SX_EBADQUERY, "start", "起算日期无效，应为YYYY-MM-DD格式的有效日期");
     struct calendar *cal = malloc(sizeof *cal);

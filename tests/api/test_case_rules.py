@@ -192,6 +192,10 @@ def test_three_firsts_targets(w):
     assert c["first_time"] is True
     fa = deadline_of(c, "first_assign")
     assert d(fa["due_date"]) < d(c["due_date"]) and fa["label"] == "初信初访交办时限"
+    cal = Calendar(w.admin)
+    assert d(fa["due_date"]) == cal.working_days(d(c["received_day"]), 2)
+    r = w.admin.get("/api/v1/deadlines/preview", params={"step": "first_assign", "start": c["received_day"]})
+    assert r.status_code == 200 and r.json()["due"] == fa["due_date"] and r.json()["working"] is True
     assert c["due_step"] == "accept_decision"  # the statutory deadline stays the case's own
     det = drive(w, c["id"], "signed")
     assert deadline_of(det, "first_assign")["done"] is True
@@ -202,7 +206,6 @@ def test_three_firsts_targets(w):
     det = act(w.handler, c["id"], "reply", reply_text="已安排维修。")
     fc = deadline_of(det, "first_callback")
     assert fc["done"] is False
-    cal = Calendar(w.admin)
     assert d(fc["due_date"]) == cal.working_days(d(det["replied_day"]), 3)
     todo = w.clerk.get("/api/v1/todo", params={"task": "callback"}).json()["items"]
     it = next(i for i in todo if i["case_id"] == c["id"])
