@@ -115,15 +115,21 @@ build/fuzz/fuzz_mime: fuzz/fuzz_mime.c src/domain/mime.c src/util/jsonv.c src/ut
 build/fuzz/fuzz_repeat: fuzz/fuzz_repeat.c src/domain/repeat.c src/domain/repeat_lexicon.c src/domain/similar.c
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -o $@ $^
+build/fuzz/fuzz_audit: fuzz/fuzz_audit.c src/domain/audit_chain.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -o $@ $^ $(PKG_LIBS)
 fuzz:
 	@scripts/deps.sh fuzz
-	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person build/fuzz/fuzz_mime build/fuzz/fuzz_repeat
-	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person build/fuzz/corpus-mime build/fuzz/corpus-repeat
+	$(MAKE) build/fuzz/fuzz_json build/fuzz/fuzz_csv build/fuzz/fuzz_person build/fuzz/fuzz_mime build/fuzz/fuzz_repeat \
+		build/fuzz/fuzz_audit
+	mkdir -p build/fuzz/corpus-json build/fuzz/corpus-csv build/fuzz/corpus-person build/fuzz/corpus-mime build/fuzz/corpus-repeat \
+		build/fuzz/corpus-audit
 	build/fuzz/fuzz_json -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-json fuzz/corpus/json
 	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-csv fuzz/corpus/csv
 	build/fuzz/fuzz_person -max_total_time=$(FUZZ_SECONDS) -max_len=128 build/fuzz/corpus-person fuzz/corpus/person
 	build/fuzz/fuzz_mime -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-mime fuzz/corpus/mime
 	build/fuzz/fuzz_repeat -max_total_time=$(FUZZ_SECONDS) -max_len=16384 build/fuzz/corpus-repeat fuzz/corpus/repeat
+	build/fuzz/fuzz_audit -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz/corpus-audit fuzz/corpus/audit
 
 bench:
 	@scripts/deps.sh bench
