@@ -33,6 +33,19 @@ static struct server_opts opts;
 static char rid_prefix[9];
 static atomic_ulong rid_counter;
 static atomic_int inflight;
+static atomic_int stopping; /* set on SIGTERM/SIGINT: new connections are turned away */
+
+/* Accept policy: every connection while running, none once shutting down. This is how sixia stops
+ * accepting, rather than MHD_quiesce_daemon: with epoll and a worker pool, libmicrohttpd 0.9.75's
+ * quiesce races its own workers over removing the listen socket from their epoll sets and aborts
+ * the process ("Failed to remove listen FD from epoll set"), a known defect of that version. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)cls;
+    (void)addr;
+    (void)addrlen;
+    return atomic_load(&stopping) ? MHD_NO : MHD_YES;
+}
 
 size_t server_body_limit(void) { return opts.body_limit; }
 int server_login_rate(void) { return opts.login_rate; }
@@ -799,7 +812,7 @@ int server_run(const struct server_opts *o)
         return 1;
     }
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        flags, 0, accept_policy, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts.workers, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, guard_notify_connection, NULL,
@@ -824,15 +837,13 @@ int server_run(const struct server_opts *o)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: shutting down", sig);
-    /* Stop accepting, give in-flight requests time to finish, then stop. */
-    MHD_socket ls = MHD_quiesce_daemon(d);
+    /* Stop accepting (new connections are closed at once), give in-flight requests time to
+     * finish, then stop; MHD_stop_daemon closes the listen socket after its workers are gone. */
+    atomic_store(&stopping, 1);
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
     guard_stop();
     store_janitor_stop();
-    /* The worker threads drop the quiesced socket from their epoll sets lazily: close it only
-     * once they are gone. */
-    if (ls != MHD_INVALID_SOCKET) close(ls);
     log_access_close();
     free(cert);
     free(key);
