@@ -37,6 +37,7 @@ static const struct {
     [SX_EINTERNAL] = {500, "internal", "服务器内部错误"},
     [SX_EUNAVAILABLE] = {503, "unavailable", "服务暂不可用"},
     [SX_EBUSY] = {503, "busy", "服务器繁忙，请稍后再试"},
+    [SX_ERETRY] = {503, "retry", "数据正忙，请稍后重试"},
 };
 
 static int valid(int code)

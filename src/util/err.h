@@ -37,6 +37,9 @@ typedef enum {
     SX_EINTERNAL,     /* 500 */
     SX_EUNAVAILABLE,  /* 503 */
     SX_EBUSY,         /* 503: every password-hashing slot is taken; answered with Retry-After */
+    SX_ERETRY,        /* 503: the database gave up the transaction (serialization failure,
+                       * deadlock, lock timeout); app_write runs it again a bounded number
+                       * of times before answering with this */
     SX__COUNT
 } sx_err;
 
