@@ -33,6 +33,10 @@ static inline int api_rc(struct req *r, int rc)
     if (rc == SX_EBADQUERY && !r->err_field) return req_fail(r, rc, "sort", "不支持的排序字段");
     return rc ? req_fail(r, rc, r->err_field, r->err_msg) : 0;
 }
+/* Fails the request with what a use case refused with (app.h): code, field, Chinese message and
+ * the extra members of the error object. Returns the code. */
+struct app_err;
+int api_app_fail(struct req *r, const struct app_err *e);
 /* Adds ETag: "<version>" from obj's "version" and replies 200 (or status). */
 int api_reply_record(struct req *r, int status, json_t *obj);
 /* Replies with JSON text made by the store (takes ownership); an ETag when version > 0. */

@@ -1,4 +1,17 @@
 #include "api.h"
+#include "../app/app.h"
+
+int api_app_fail(struct req *r, const struct app_err *e)
+{
+    int code = e->code ? e->code : SX_EINTERNAL;
+    if (e->extra) {
+        json_decref(r->err_extra);
+        r->err_extra = json_deep_copy(e->extra);
+    }
+    if (code == SX_EBADQUERY && !e->field[0]) return req_fail(r, code, "sort", "不支持的排序字段");
+    return req_fail(r, code, e->field[0] ? arena_strdup(&r->arena, e->field) : NULL,
+                    e->msg[0] ? arena_strdup(&r->arena, e->msg) : NULL);
+}
 
 int api_reply_record(struct req *r, int status, json_t *obj)
 {

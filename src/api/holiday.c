@@ -1,6 +1,7 @@
 /* /api/v1/holidays: the working-day calendar (public holidays and 调休上班 days), and
  * /api/v1/deadlines/preview: a statutory deadline computed with it. */
 #include "api.h"
+#include "../app/holidays.h"
 #include "../domain/deadline.h"
 #include <stdlib.h>
 
@@ -29,13 +30,21 @@ static int read_in(struct req *r, cal_day day, struct holiday_in *in)
     return SX_OK;
 }
 
-static int fail(struct req *r, int rc)
+/* Runs the use case and answers with the day as it is now (204 for a delete). */
+static int write_and_reply(struct req *r, app_fn fn, struct holiday_change *h, int status, int from_header)
 {
-    if (rc == SX_EDUPLICATE) return req_fail(r, rc, "day", "该日期已在工作日历中");
-    if (rc == SX_ENOTFOUND) return req_fail(r, rc, NULL, "工作日历中没有该日期");
-    if (rc == SX_ETOOLARGE)
-        return req_fail(r, SX_EVALIDATION, "day", "工作日历条目过多（最多1024条），请先删除不再需要的年份");
-    return req_fail(r, rc, NULL, NULL);
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    struct app_err e;
+    int rc = app_write(req_db(r), &a, fn, h, &e);
+    if (rc == SX_EVERSION) rc = req_version_mismatch(r, from_header);
+    else if (rc) rc = api_app_fail(r, &e);
+    app_err_clear(&e);
+    if (rc) return rc;
+    if (status == 204) return reply_empty(r, 204);
+    json_t *o;
+    if ((rc = st_holiday_get(req_db(r), h->day, &o))) return api_rc(r, rc);
+    return api_reply_record(r, status, o);
 }
 
 static int list(struct req *r)
@@ -60,13 +69,9 @@ static int create(struct req *r)
     const char *day = jv_str(r->json, "day", "");
     cal_day d;
     if (!day_parse_exact(day, &d)) return req_fail(r, SX_EVALIDATION, "day", "日期无效，应为YYYY-MM-DD格式的有效日期");
-    struct holiday_in in;
-    if ((rc = read_in(r, d, &in))) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    json_t *o;
-    if ((rc = st_holiday_create(req_db(r), &a, day, &in, &o))) return fail(r, rc);
-    return api_reply_record(r, 201, o);
+    struct holiday_change h = {.day = day};
+    if ((rc = read_in(r, d, &h.in))) return rc;
+    return write_and_reply(r, app_holiday_create, &h, 201, 0);
 }
 
 /* The {day} path parameter; 404 when it is not a real YYYY-MM-DD date. */
@@ -81,18 +86,13 @@ static int update(struct req *r)
     cal_day d;
     int64_t version;
     int from_header;
-    struct holiday_in in;
+    struct holiday_change h = {.day = r->params[0]};
     int rc = param_day(r, &d);
-    if (rc || (rc = req_check_body(r, holiday_put_spec, NELEM(holiday_put_spec))) || (rc = read_in(r, d, &in)) ||
+    if (rc || (rc = req_check_body(r, holiday_put_spec, NELEM(holiday_put_spec))) || (rc = read_in(r, d, &h.in)) ||
         (rc = req_expected_version(r, &version, &from_header)))
         return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    json_t *o;
-    rc = st_holiday_update(req_db(r), &a, r->params[0], version, &in, &o);
-    if (rc == SX_EVERSION) return req_version_mismatch(r, from_header);
-    if (rc) return fail(r, rc);
-    return api_reply_record(r, 200, o);
+    h.version = version;
+    return write_and_reply(r, app_holiday_update, &h, 200, from_header);
 }
 
 static int del(struct req *r)
@@ -100,10 +100,8 @@ static int del(struct req *r)
     cal_day d;
     int rc = param_day(r, &d);
     if (rc) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    if ((rc = st_holiday_delete(req_db(r), &a, r->params[0]))) return fail(r, rc);
-    return reply_empty(r, 204);
+    struct holiday_change h = {.day = r->params[0]};
+    return write_and_reply(r, app_holiday_delete, &h, 204, 0);
 }
 
 static int preview(struct req *r)

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "../app/app.h"
 #include "../domain/perm.h"
 #include "../util/err.h"
 #include "../util/log.h"
@@ -105,13 +106,13 @@ struct db *cli_open_db(const struct config *c)
     return db;
 }
 
-static int bootstrap_tx(struct db *db, void *arg)
+static int bootstrap_tx(struct app_ctx *c, void *arg)
 {
     (void)arg;
-    return st_bootstrap(db);
+    return st_bootstrap(c->db);
 }
 
 int cli_bootstrap(struct db *db)
 {
-    return store_tx(db, bootstrap_tx, NULL);
+    return app_write(db, NULL, bootstrap_tx, NULL, NULL);
 }

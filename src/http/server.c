@@ -5,6 +5,7 @@
  * response on the first call for a request, so the first call only sets up the request and
  * the response is queued on a later call (after the body, if any, has arrived). */
 #include "server.h"
+#include "../app/app.h"
 #include "assets.h"
 #include "auth.h"
 #include "guard.h"
@@ -834,6 +835,7 @@ int server_run(const struct server_opts *o)
     fflush(stderr);
 
     store_janitor_start();
+    app_worker_start(); /* deadline recomputation left over by a large calendar change */
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: shutting down", sig);
@@ -843,6 +845,7 @@ int server_run(const struct server_opts *o)
     for (int i = 0; i < opts.shutdown_grace * 20 && atomic_load(&inflight) > 0; i++) usleep(50000);
     MHD_stop_daemon(d);
     guard_stop();
+    app_worker_stop();
     store_janitor_stop();
     log_access_close();
     free(cert);

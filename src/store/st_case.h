@@ -63,8 +63,14 @@ int st_case_settings_get(struct db *db, struct case_settings *s);
 int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct case_settings *s,
                          int64_t expected_version);
 /* Inside a write transaction: recomputes the stored next deadline of every open case from the
- * current settings and calendar (after either changes). */
+ * current settings and calendar (migration step 4; the write path uses st_case_due_batch
+ * through the deadline registry, app/deadlines.c). */
 int st_case_recompute_due(struct db *db);
+/* Recomputes the stored deadlines of at most limit open cases with id > *cursor, in id order;
+ * *cursor moves to the last one read, *more is 1 when there may be more. */
+struct calendar;
+int st_case_due_batch(struct db *db, const struct case_settings *set, const struct calendar *cal, int64_t *cursor,
+                      int limit, int *more);
 /* The settings as JSON {steps:{code:{days,working,label}}, max_extension_days, warn_days,
  * repeat_window_days, similarity_percent, extension_approval, extension_approval_label, version}. */
 json_t *st_case_settings_json(const struct case_settings *s);

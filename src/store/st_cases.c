@@ -1154,58 +1154,50 @@ static int store_due(struct db *db, int64_t id, const struct case_settings *set,
     return db_run(s);
 }
 
-int st_case_recompute_due(struct db *db)
+int st_case_due_batch(struct db *db, const struct case_settings *set, const struct calendar *cal, int64_t *cursor,
+                      int limit, int *more)
 {
-    struct case_settings set;
-    int rc = st_case_settings_get(db, &set);
-    if (rc) return rc;
-    struct calendar *cal = calendar_new(db);
-    if (!cal) return SX_EINTERNAL;
+    *more = 0;
     /* Cases with a running deadline; terminal ones have none and keep it that way. */
-    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.status NOT IN"
-                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id");
+    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id > ?1 AND c.status NOT IN"
+                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id LIMIT ?2");
     struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2, target_step = ?4, target_due = ?5"
                                        " WHERE id = ?3 AND (due_step <> ?1 OR due_date <> ?2 OR target_step <> ?4"
                                        " OR target_due <> ?5)");
-    if (!s || !u) {
-        free(cal);
-        return SX_EINTERNAL;
-    }
+    if (!s || !u) return SX_EINTERNAL;
+    if (limit <= 0) limit = 1;
+    db_bind_int(s, 1, *cursor);
+    db_bind_int(s, 2, limit);
     /* Collect first: the update statement must not run while the select is stepping. */
-    size_t n = 0, cap = 0;
     struct {
         int64_t id;
         char step[24], day[11], tstep[24], tday[11];
-    } *rows = NULL;
-    while ((rc = db_step(s)) == DB_ROW) {
+    } *rows = malloc((size_t)limit * sizeof *rows);
+    if (!rows) {
+        db_reset(s);
+        return SX_EINTERNAL;
+    }
+    int n = 0, rc;
+    while (n < limit && (rc = db_step(s)) == DB_ROW) {
         struct case_row row;
         read_row(s, &row);
-        struct due d = next_due(&set, cal, &row);
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            void *nr = realloc(rows, cap * sizeof *rows);
-            if (!nr) {
-                rc = SX_EINTERNAL;
-                break;
-            }
-            rows = nr;
-        }
+        struct due d = next_due(set, cal, &row);
         rows[n].id = row.id;
         snprintf(rows[n].step, sizeof rows[n].step, "%s", d.day ? deadline_step_code(d.step) : "");
         fmt_day(d.day, rows[n].day);
-        struct due t = target_of(&set, cal, &row);
+        struct due t = target_of(set, cal, &row);
         snprintf(rows[n].tstep, sizeof rows[n].tstep, "%s", t.day ? deadline_step_code(t.step) : "");
         fmt_day(t.day, rows[n].tday);
         n++;
     }
+    if (n == limit) rc = DB_DONE;
     db_reset(s);
-    free(cal);
     if (rc != DB_DONE) {
         free(rows);
         return rc == DB_ROW ? SX_EINTERNAL : rc;
     }
     rc = SX_OK;
-    for (size_t k = 0; k < n && !rc; k++) {
+    for (int k = 0; k < n && !rc; k++) {
         db_bind_text(u, 1, rows[k].step);
         db_bind_text(u, 2, rows[k].day);
         db_bind_int(u, 3, rows[k].id);
@@ -1213,7 +1205,23 @@ int st_case_recompute_due(struct db *db)
         db_bind_text(u, 5, rows[k].tday);
         rc = db_run(u);
     }
+    if (!rc && n) *cursor = rows[n - 1].id;
+    *more = !rc && n == limit;
     free(rows);
+    return rc;
+}
+
+int st_case_recompute_due(struct db *db)
+{
+    struct case_settings set;
+    int rc = st_case_settings_get(db, &set);
+    if (rc) return rc;
+    struct calendar *cal = calendar_new(db);
+    if (!cal) return SX_EINTERNAL;
+    int64_t cursor = 0;
+    int more = 1;
+    while (!rc && more) rc = st_case_due_batch(db, &set, cal, &cursor, 1000, &more);
+    free(cal);
     return rc;
 }
 

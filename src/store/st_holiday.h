@@ -18,12 +18,13 @@ int st_holiday_list(struct db *db, int64_t year, json_t **items);
 /* Covered years ascending, as a JSON array of integers. */
 int st_holiday_years(struct db *db, json_t **years);
 int st_holiday_get(struct db *db, const char *day, json_t **out);
-/* SX_EDUPLICATE when the day is listed already; SX_ETOOLARGE when the calendar is full. */
-int st_holiday_create(struct db *db, const struct audit_ctx *a, const char *day, const struct holiday_in *in,
-                      json_t **out);
-int st_holiday_update(struct db *db, const struct audit_ctx *a, const char *day, int64_t version,
-                      const struct holiday_in *in, json_t **out);
-int st_holiday_delete(struct db *db, const struct audit_ctx *a, const char *day);
+/* Gateways of the write path (app/holidays.c); the caller's transaction. */
+int st_holiday_count(struct db *db, int64_t *count);
+/* SX_EDUPLICATE when the day is listed already. */
+int st_holiday_insert(struct db *db, const char *day, const struct holiday_in *in, const char *now);
+/* SX_EVERSION on a stale version, SX_ENOTFOUND when the day is not listed. */
+int st_holiday_update(struct db *db, const char *day, int64_t version, const struct holiday_in *in, const char *now);
+int st_holiday_delete(struct db *db, const char *day);
 /* Fills cal from the table (calendar_add per row). */
 int st_calendar_load(struct db *db, struct calendar *cal);
 #endif

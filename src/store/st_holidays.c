@@ -1,5 +1,6 @@
 /* The working-day calendar: public holidays and make-up working days (调休上班). */
 #include "store.h"
+#include "st_holiday.h"
 #include "../util/err.h"
 #include "../util/log.h"
 #include "../util/timeu.h"
@@ -64,103 +65,45 @@ int st_holiday_get(struct db *db, const char *day, json_t **out)
     return rc;
 }
 
-static char *details(const char *day, const struct holiday_in *in, char *buf, size_t n)
+int st_holiday_count(struct db *db, int64_t *count)
 {
-    json_t *o = json_pack("{s:s,s:s,s:s}", "day", day, "kind", in->kind, "name", in->name);
-    char *d = json_dumps(o, JSON_COMPACT);
-    snprintf(buf, n, "%s", d ? d : "");
-    free(d);
-    json_decref(o);
-    return buf;
+    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM holidays");
+    if (!s) return SX_EINTERNAL;
+    return db_int(s, count);
 }
 
-static int insert(struct db *db, const char *day, const char *kind, const char *name, const char *now)
+int st_holiday_insert(struct db *db, const char *day, const struct holiday_in *in, const char *now)
 {
     struct db_stmt *s = db_prepare(db, "INSERT INTO holidays (day, kind, name, created_at, updated_at)"
                                        " VALUES (?, ?, ?, ?, ?)");
     if (!s) return SX_EINTERNAL;
     db_bind_text(s, 1, day);
-    db_bind_text(s, 2, kind);
-    db_bind_text(s, 3, name);
+    db_bind_text(s, 2, in->kind);
+    db_bind_text(s, 3, in->name);
     db_bind_text(s, 4, now);
     db_bind_text(s, 5, now);
     return db_run(s);
 }
 
-int st_holiday_create(struct db *db, const struct audit_ctx *a, const char *day, const struct holiday_in *in,
-                      json_t **out)
+int st_holiday_update(struct db *db, const char *day, int64_t version, const struct holiday_in *in, const char *now)
 {
-    int rc = db_begin_write(db);
+    int rc = store_bump_version_key(db, "holidays", "day", day, version, now);
     if (rc) return rc;
-    /* st_calendar_load must be able to hold every row. */
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM holidays");
-    int64_t count;
-    if ((rc = db_int(s, &count))) goto fail;
-    if (count >= CAL_MAX_ENTRIES) {
-        rc = SX_ETOOLARGE;
-        goto fail;
-    }
-    char now[32], d[512];
-    time_iso_now(now);
-    if ((rc = insert(db, day, in->kind, in->name, now))) goto fail;
-    if ((rc = st_audit_append(db, a, "holiday.create", "holiday", day, 1, details(day, in, d, sizeof d)))) goto fail;
-    /* Open cases' stored deadlines follow the calendar. */
-    if ((rc = st_case_recompute_due(db))) goto fail;
-    if ((rc = db_commit(db))) return rc;
-    return st_holiday_get(db, day, out);
-fail:
-    db_rollback(db);
-    return rc;
-}
-
-int st_holiday_update(struct db *db, const struct audit_ctx *a, const char *day, int64_t version,
-                      const struct holiday_in *in, json_t **out)
-{
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct db_stmt *s = db_prepare(db, "SELECT version FROM holidays WHERE day = ?");
-    int64_t cur;
-    db_bind_text(s, 1, day);
-    if ((rc = db_int(s, &cur))) goto fail;
-    if (cur != version) {
-        rc = SX_EVERSION;
-        goto fail;
-    }
-    char now[32], d[512];
-    time_iso_now(now);
-    s = db_prepare(db, "UPDATE holidays SET kind = ?, name = ?, version = version + 1, updated_at = ? WHERE day = ?");
+    struct db_stmt *s = db_prepare(db, "UPDATE holidays SET kind = ?, name = ? WHERE day = ?");
+    if (!s) return SX_EINTERNAL;
     db_bind_text(s, 1, in->kind);
     db_bind_text(s, 2, in->name);
-    db_bind_text(s, 3, now);
-    db_bind_text(s, 4, day);
-    if ((rc = db_run(s))) goto fail;
-    if ((rc = st_audit_append(db, a, "holiday.update", "holiday", day, 1, details(day, in, d, sizeof d)))) goto fail;
-    /* Open cases' stored deadlines follow the calendar. */
-    if ((rc = st_case_recompute_due(db))) goto fail;
-    if ((rc = db_commit(db))) return rc;
-    return st_holiday_get(db, day, out);
-fail:
-    db_rollback(db);
-    return rc;
+    db_bind_text(s, 3, day);
+    return db_run(s);
 }
 
-int st_holiday_delete(struct db *db, const struct audit_ctx *a, const char *day)
+int st_holiday_delete(struct db *db, const char *day)
 {
-    int rc = db_begin_write(db);
-    if (rc) return rc;
     struct db_stmt *s = db_prepare(db, "DELETE FROM holidays WHERE day = ?");
+    if (!s) return SX_EINTERNAL;
     db_bind_text(s, 1, day);
-    if ((rc = db_run(s))) goto fail;
-    if (db_changes(db) == 0) {
-        rc = SX_ENOTFOUND;
-        goto fail;
-    }
-    if ((rc = st_audit_append(db, a, "holiday.delete", "holiday", day, 1, ""))) goto fail;
-    /* Open cases' stored deadlines follow the calendar. */
-    if ((rc = st_case_recompute_due(db))) goto fail;
-    return db_commit(db);
-fail:
-    db_rollback(db);
+    int rc = db_run(s);
+    if (!rc && db_changes(db) == 0) rc = SX_ENOTFOUND;
     return rc;
 }
 
@@ -220,7 +163,8 @@ int st_holidays_seed(struct db *db)
     for (int i = 0; i < cal->n && !rc; i++) {
         char day[11];
         day_format(cal->e[i].day, day);
-        rc = insert(db, day, cal->e[i].kind == CAL_WORKDAY ? "workday" : "holiday", cal->e[i].name, now);
+        struct holiday_in in = {cal->e[i].kind == CAL_WORKDAY ? "workday" : "holiday", cal->e[i].name};
+        rc = st_holiday_insert(db, day, &in, now);
     }
     free(cal);
     return rc;

@@ -202,16 +202,47 @@ void store_path_range(const char *path, char *lo, char *hi, size_t n)
     if (len && hi[len - 1] == '/') hi[len - 1] = '0';
 }
 
-int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
+/* After an UPDATE … AND version = ? that changed nothing: which of the two answers it is. */
+static int version_miss(struct db *db, const char *table, const char *key_col, int64_t id, const char *key)
 {
-    int rc = db_begin_write(db);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?", table, key_col);
+    struct db_stmt *s = db_prepare(db, sql);
+    if (!s) return SX_EINTERNAL;
+    if (key) db_bind_text(s, 1, key);
+    else db_bind_int(s, 1, id);
+    int rc = db_step(s);
+    db_reset(s);
+    if (rc == DB_ROW) return SX_EVERSION;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
+static int bump(struct db *db, const char *table, const char *key_col, int64_t id, const char *key, int64_t version,
+                const char *now)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql, "UPDATE %s SET version = version + 1, updated_at = ? WHERE %s = ? AND version = ?",
+             table, key_col);
+    struct db_stmt *s = db_prepare(db, sql);
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, now);
+    if (key) db_bind_text(s, 2, key);
+    else db_bind_int(s, 2, id);
+    db_bind_int(s, 3, version);
+    int rc = db_run(s);
     if (rc) return rc;
-    rc = fn(db, arg);
-    if (rc) {
-        db_rollback(db);
-        return rc;
-    }
-    return db_commit(db);
+    return db_changes(db) == 1 ? SX_OK : version_miss(db, table, key_col, id, key);
+}
+
+int store_bump_version(struct db *db, const char *table, int64_t id, int64_t version, const char *now)
+{
+    return bump(db, table, "id", id, NULL, version, now);
+}
+
+int store_bump_version_key(struct db *db, const char *table, const char *key_col, const char *key,
+                           int64_t version, const char *now)
+{
+    return bump(db, table, key_col, 0, key, version, now);
 }
 
 int store_order_by(const struct sort_col *cols, const struct paging *pg, const char *dflt,

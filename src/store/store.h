@@ -135,8 +135,15 @@ struct audit_trigger {
 /* The append-only triggers (those of migration 6 too when keyed) and their state. */
 int st_audit_triggers(struct db *db, int keyed, struct audit_trigger *out, size_t n, size_t *count);
 
-/* Runs fn inside one write transaction; rolls back on error. */
-int store_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
+/* Optimistic concurrency inside the statement, so two servers on one database cannot both win:
+ * `UPDATE table SET version = version + 1, updated_at = now WHERE key_col = key AND version =
+ * version`. SX_OK when it moved; SX_EVERSION when the row has another version; SX_ENOTFOUND when
+ * there is no such row. On PostgreSQL the UPDATE also takes the row's lock first, so the rest of
+ * a use case's changes to that row are serialised behind it. table and key_col are literals of
+ * the store, never input. */
+int store_bump_version(struct db *db, const char *table, int64_t id, int64_t version, const char *now);
+int store_bump_version_key(struct db *db, const char *table, const char *key_col, const char *key,
+                           int64_t version, const char *now);
 
 /* Maps a generic list sort request onto a whitelist: returns the SQL ORDER BY text for
  * field (or the default when field is NULL/unknown → SX_EBADQUERY for unknown). */
