@@ -36,7 +36,12 @@ static inline int api_rc(struct req *r, int rc)
 /* Fails the request with what a use case refused with (app.h): code, field, Chinese message and
  * the extra members of the error object. Returns the code. */
 struct app_err;
+struct app_ctx;
 int api_app_fail(struct req *r, const struct app_err *e);
+/* Runs a use case as the caller (app_write) and fails the request with its refusal: a stale
+ * version answers through req_version_mismatch (412 for If-Match, 409 for a body version).
+ * 0 when committed; the caller then answers. */
+int api_write(struct req *r, int (*fn)(struct app_ctx *c, void *arg), void *arg, int from_header);
 /* Adds ETag: "<version>" from obj's "version" and replies 200 (or status). */
 int api_reply_record(struct req *r, int status, json_t *obj);
 /* Replies with JSON text made by the store (takes ownership); an ETag when version > 0. */

@@ -1,5 +1,6 @@
 /* /api/v1/cases (repeat matching, attachments, export), /api/v1/todo, /api/v1/settings/cases. */
 #include "api.h"
+#include "../app/settings.h"
 #include "../domain/calendar.h"
 #include "../domain/mime.h"
 #include "../domain/person_id.h"
@@ -455,11 +456,8 @@ static int settings_put(struct req *r)
     }
     const char *why = NULL;
     if (deadline_settings_check(&s.dl, &why)) return req_fail(r, SX_EVALIDATION, "steps", why);
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    rc = st_case_settings_put(req_db(r), &a, &s, version);
-    if (rc == SX_EVERSION) return req_version_mismatch(r, from_header);
-    if (rc) return api_rc(r, rc);
+    struct case_settings_change ch = {.s = s, .version = version};
+    if ((rc = api_write(r, app_case_settings_update, &ch, from_header))) return rc;
     return settings_get(r);
 }
 

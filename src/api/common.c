@@ -13,6 +13,18 @@ int api_app_fail(struct req *r, const struct app_err *e)
                     e->msg[0] ? arena_strdup(&r->arena, e->msg) : NULL);
 }
 
+int api_write(struct req *r, app_fn fn, void *arg, int from_header)
+{
+    struct audit_ctx a;
+    req_audit_ctx(r, &a);
+    struct app_err e;
+    int rc = app_write(req_db(r), &a, fn, arg, &e);
+    if (rc == SX_EVERSION) rc = req_version_mismatch(r, from_header);
+    else if (rc) rc = api_app_fail(r, &e);
+    app_err_clear(&e);
+    return rc;
+}
+
 int api_reply_record(struct req *r, int status, json_t *obj)
 {
     json_t *v = json_object_get(obj, "version");

@@ -33,13 +33,7 @@ static int read_in(struct req *r, cal_day day, struct holiday_in *in)
 /* Runs the use case and answers with the day as it is now (204 for a delete). */
 static int write_and_reply(struct req *r, app_fn fn, struct holiday_change *h, int status, int from_header)
 {
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    struct app_err e;
-    int rc = app_write(req_db(r), &a, fn, h, &e);
-    if (rc == SX_EVERSION) rc = req_version_mismatch(r, from_header);
-    else if (rc) rc = api_app_fail(r, &e);
-    app_err_clear(&e);
+    int rc = api_write(r, fn, h, from_header);
     if (rc) return rc;
     if (status == 204) return reply_empty(r, 204);
     json_t *o;

@@ -1,5 +1,6 @@
 /* /api/v1/settings/security: the security policy (security administrator). */
 #include "api.h"
+#include "../app/settings.h"
 
 static int get(struct req *r)
 {
@@ -42,12 +43,10 @@ static int put(struct req *r)
         .session_max_hours = jv_int(r->json, "session_max_hours", cur.session_max_hours),
         .token_max_days = jv_int(r->json, "token_max_days", cur.token_max_days),
     };
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
+    struct security_change ch = {.p = p, .version = version};
+    if ((rc = api_write(r, app_security_update, &ch, from_header))) return rc;
     json_t *o;
-    rc = st_settings_security_put(req_db(r), &a, &p, version, &o);
-    if (rc == SX_EVERSION) return req_version_mismatch(r, from_header);
-    if (rc) return api_rc(r, rc);
+    if ((rc = st_settings_security_json(req_db(r), &o))) return api_rc(r, rc);
     return api_reply_record(r, 200, o);
 }
 

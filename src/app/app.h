@@ -2,7 +2,8 @@
  * transaction, runs a use case (a function of src/app/) with a context, appends the use case's
  * audit records, runs the deadline registry when the use case marked the calendar or the
  * deadline settings changed, and commits. When the database gives the transaction up
- * (SX_ERETRY: a serialization failure or deadlock on PostgreSQL, a lock timeout on SQLite) the
+ * (SX_ERETRY: a serialization failure or deadlock on PostgreSQL; SQLite, with one writer at a
+ * time, never gives one up and a busy database answers SX_EUNAVAILABLE instead) the
  * use case runs again from the start, a bounded number of times.
  *
  * Use cases talk to the store's gateways with c->db and report a refusal through app_fail

@@ -20,6 +20,30 @@ static const struct app_deadlines *const modules[] = {
 
 #define PENDING_KEY "deadlines.pending"
 
+/* The test build lets a test shrink the batches (and stop the worker) so a few demo cases
+ * show what a large database does: SIXIA_TEST_DEADLINE_INLINE, SIXIA_TEST_DEADLINE_BATCH,
+ * SIXIA_TEST_DEADLINE_WORKER=0. The release build never reads them. */
+static int tuned(const char *name, int dflt)
+{
+#ifdef SX_TEST_HOOKS
+    const char *v = getenv(name);
+    if (v && *v) {
+        long n = strtol(v, NULL, 10);
+        if (n >= 0 && n <= 1000000) return (int)n;
+    }
+#else
+    (void)name;
+#endif
+    return dflt;
+}
+#define INLINE_ROWS tuned("SIXIA_TEST_DEADLINE_INLINE", APP_DEADLINE_INLINE)
+static int batch_rows(void)
+{
+    int n = tuned("SIXIA_TEST_DEADLINE_BATCH", APP_DEADLINE_BATCH);
+    return n > 0 ? n : 1;
+}
+#define BATCH_ROWS batch_rows()
+
 static int pending_save(struct db *db, int module, int64_t cursor)
 {
     char v[48] = "";
@@ -53,7 +77,7 @@ static int run_from(struct app_ctx *c, int module, int64_t cursor, int budget)
         int more = 1;
         while (more) {
             if (budget <= 0) return pending_save(c->db, module, cursor);
-            int lim = budget < APP_DEADLINE_BATCH ? budget : APP_DEADLINE_BATCH;
+            int batch = BATCH_ROWS, lim = budget < batch ? budget : batch;
             int rc = modules[module]->recompute(c, &cursor, lim, &more);
             if (rc) return rc;
             budget -= lim;
@@ -67,7 +91,7 @@ static int run_from(struct app_ctx *c, int module, int64_t cursor, int budget)
 int app_deadlines_run(struct app_ctx *c)
 {
     /* Everything starts over: rows done by an earlier pending run used the old calendar. */
-    return run_from(c, 0, 0, APP_DEADLINE_INLINE);
+    return run_from(c, 0, 0, INLINE_ROWS);
 }
 
 struct work_arg {
@@ -84,7 +108,7 @@ static int work_batch(struct app_ctx *c, void *arg)
         w->left = 0;
         return rc;
     }
-    if ((rc = run_from(c, module, cursor, APP_DEADLINE_BATCH))) return rc;
+    if ((rc = run_from(c, module, cursor, BATCH_ROWS))) return rc;
     if ((rc = pending_load(c->db, &pending, &module, &cursor))) return rc;
     w->left = pending;
     return SX_OK;
@@ -138,6 +162,7 @@ static void *worker_main(void *arg)
 
 void app_worker_start(void)
 {
+    if (!tuned("SIXIA_TEST_DEADLINE_WORKER", 1)) return;
     pthread_mutex_lock(&worker_mu);
     if (!worker_running) {
         worker_running = 1;

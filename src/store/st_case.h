@@ -59,9 +59,9 @@ struct case_settings {
 };
 void st_case_settings_default(struct case_settings *s);
 int st_case_settings_get(struct db *db, struct case_settings *s);
-/* Validated by the caller (deadline_settings_check and ranges). SX_EVERSION on a stale version. */
-int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct case_settings *s,
-                         int64_t expected_version);
+/* The settings row the case settings live in, as JSON (st_case_settings_json); the use case
+ * replaces it with st_setting_replace (app/settings.c). */
+#define ST_CASE_SETTINGS_KEY "case.settings"
 /* Inside a write transaction: recomputes the stored next deadline of every open case from the
  * current settings and calendar (migration step 4; the write path uses st_case_due_batch
  * through the deadline registry, app/deadlines.c). */

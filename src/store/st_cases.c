@@ -82,7 +82,7 @@ int st_case_settings_get(struct db *db, struct case_settings *s)
 {
     st_case_settings_default(s);
     char buf[4096];
-    int rc = st_setting_get(db, "case.settings", buf, sizeof buf);
+    int rc = st_setting_get(db, ST_CASE_SETTINGS_KEY, buf, sizeof buf);
     if (rc == SX_ENOTFOUND) return SX_OK;
     if (rc) return rc;
     json_t *j = json_loads(buf, 0, NULL);
@@ -111,37 +111,6 @@ int st_case_settings_get(struct db *db, struct case_settings *s)
         s->version = v;
     }
     return SX_OK;
-}
-
-int st_case_settings_put(struct db *db, const struct audit_ctx *a, const struct case_settings *in,
-                         int64_t expected_version)
-{
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct case_settings cur;
-    if ((rc = st_case_settings_get(db, &cur))) goto fail;
-    if (expected_version != cur.version) {
-        rc = SX_EVERSION;
-        goto fail;
-    }
-    struct case_settings next = *in;
-    next.version = cur.version + 1;
-    json_t *j = st_case_settings_json(&next);
-    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    json_decref(j);
-    if (!text) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    rc = st_setting_set(db, "case.settings", text);
-    if (!rc) rc = st_audit_append(db, a, "case.settings.update", "settings", "case", 1, text);
-    if (!rc) rc = st_case_recompute_due(db); /* lists and 我的待办 follow the new limits at once */
-    free(text);
-    if (rc) goto fail;
-    return db_commit(db);
-fail:
-    db_rollback(db);
-    return rc;
 }
 
 /* ---------------------------------------------------------------- time helpers */

@@ -47,6 +47,24 @@ int st_setting_get(struct db *db, const char *key, char *buf, size_t n)
     return rc == DB_DONE ? SX_ENOTFOUND : rc;
 }
 
+int st_setting_replace(struct db *db, const char *key, const char *old, const char *value)
+{
+    struct db_stmt *s = old ? db_prepare(db, "UPDATE settings SET value = ? WHERE key = ? AND value = ?")
+                            : db_prepare(db, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING");
+    if (!s) return SX_EINTERNAL;
+    if (old) {
+        db_bind_text(s, 1, value);
+        db_bind_text(s, 2, key);
+        db_bind_text(s, 3, old);
+    } else {
+        db_bind_text(s, 1, key);
+        db_bind_text(s, 2, value);
+    }
+    int rc = db_run(s);
+    if (rc) return rc;
+    return db_changes(db) == 1 ? SX_OK : SX_EVERSION;
+}
+
 int st_setting_set(struct db *db, const char *key, const char *value)
 {
     struct db_stmt *s = db_prepare(db, "INSERT INTO settings (key, value) VALUES (?, ?)"
@@ -103,35 +121,32 @@ int st_settings_security_json(struct db *db, json_t **out)
     return SX_OK;
 }
 
-int st_settings_security_put(struct db *db, const struct audit_ctx *a, const struct security_policy *p,
-                             int64_t expected_version, json_t **out)
+int st_policy_load(struct db *db, struct security_policy *p, int64_t *version)
 {
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct security_policy cur;
-    int64_t version;
-    if ((rc = load_policy(db, &cur, &version))) goto fail;
-    if (version != expected_version) {
-        rc = SX_EVERSION;
-        goto fail;
-    }
-    char buf[32], details[512];
-    size_t off = 0;
-    details[0] = 0;
+    return load_policy(db, p, version);
+}
+
+int st_policy_put(struct db *db, const struct security_policy *p)
+{
+    char buf[32];
     for (size_t i = 0; i < NKEYS; i++) {
-        int64_t v = *(const int64_t *)((const char *)p + policy_keys[i].off);
-        snprintf(buf, sizeof buf, "%lld", (long long)v);
-        if ((rc = st_setting_set(db, policy_keys[i].key, buf))) goto fail;
-        off += (size_t)snprintf(details + off, sizeof details - off, "%s%s=%lld", i ? "," : "",
-                                policy_keys[i].key, (long long)v);
-        if (off >= sizeof details) off = sizeof details - 1;
+        snprintf(buf, sizeof buf, "%lld", (long long)*(const int64_t *)((const char *)p + policy_keys[i].off));
+        int rc = st_setting_set(db, policy_keys[i].key, buf);
+        if (rc) return rc;
     }
-    snprintf(buf, sizeof buf, "%lld", (long long)version + 1);
-    if ((rc = st_setting_set(db, "security_version", buf))) goto fail;
-    if ((rc = st_audit_append(db, a, "settings.security.update", "settings", "security", 1, details))) goto fail;
-    if ((rc = db_commit(db))) return rc;
-    return st_settings_security_json(db, out);
-fail:
-    db_rollback(db);
-    return rc;
+    return SX_OK;
+}
+
+size_t st_policy_describe(const struct security_policy *p, char *out, size_t n)
+{
+    size_t off = 0;
+    if (n) out[0] = 0;
+    for (size_t i = 0; i < NKEYS && off + 1 < n; i++) {
+        int w = snprintf(out + off, n - off, "%s%s=%lld", i ? "," : "", policy_keys[i].key,
+                         (long long)*(const int64_t *)((const char *)p + policy_keys[i].off));
+        if (w < 0) break;
+        off += (size_t)w;
+        if (off >= n) off = n - 1;
+    }
+    return off;
 }

@@ -86,10 +86,19 @@ void st_policy_defaults(struct security_policy *p);
 /* Cached for a second or two: read on every authenticated request. */
 int st_policy_get(struct db *db, struct security_policy *p);
 int st_settings_security_json(struct db *db, json_t **out);
-int st_settings_security_put(struct db *db, const struct audit_ctx *a, const struct security_policy *p,
-                             int64_t expected_version, json_t **out);
+/* The policy as stored, and its version (1 when never saved). */
+int st_policy_load(struct db *db, struct security_policy *p, int64_t *version);
+/* Writes every key of p (the caller's transaction; the version is the caller's, see
+ * st_setting_replace). */
+int st_policy_put(struct db *db, const struct security_policy *p);
+/* "key=value,…" of every key, for the audit record; the length written. */
+size_t st_policy_describe(const struct security_policy *p, char *out, size_t n);
 int st_setting_get(struct db *db, const char *key, char *buf, size_t n); /* SX_ENOTFOUND if absent */
 int st_setting_set(struct db *db, const char *key, const char *value);   /* no audit; caller's tx */
+/* Compare and set: replaces key's value only while it is still old (NULL: while there is no
+ * such key), in the statement itself, so of two writers on one database exactly one wins;
+ * SX_EVERSION for the other. */
+int st_setting_replace(struct db *db, const char *key, const char *old, const char *value);
 
 /* ---- audit log (st_audit.c; the design is in domain/audit_chain.h) ---- */
 /* Appends one record, chained to the previous one and keyed. Must run inside a write

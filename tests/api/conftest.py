@@ -37,9 +37,10 @@ def run_cli(*args, db=None, check=True, input=None):
 class Server:
     """One sixia process. start() waits for /api/v1/health."""
 
-    def __init__(self, db, extra=()):
+    def __init__(self, db, extra=(), env=None):
         self.db = db
         self.extra = list(extra)
+        self.env = env  # more environment for the process (test hooks of the ASan build)
         self.proc = None
         self.port = None
         self.base = None
@@ -52,7 +53,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--listen", f"127.0.0.1:{self.port}",
              "--access-log", self.db + ".access", "--workers", "4", *self.extra],
-            stdout=self.logf, stderr=self.logf)
+            stdout=self.logf, stderr=self.logf, env={**os.environ, **(self.env or {})})
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
