@@ -2,6 +2,7 @@
  * the audited personal-data view. Contract: docs/CASES.md. The rules live in the domain
  * (case_flow.c, deadline.c, person_id.c); the store applies them (st_cases.c). */
 #include "api.h"
+#include "../app/cases.h"
 #include "../domain/person_id.h"
 #include "../util/jsonv.h"
 #include <sodium.h>
@@ -325,34 +326,22 @@ static int create(struct req *r)
     in.related_ids = related;
     struct case_viewer v;
     if ((rc = case_viewer_of(r, &v))) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    char code[QUERY_CODE_BUF];
-    int64_t id = 0;
-    const char *field = NULL;
+    struct case_create cc = {.v = &v, .in = &in};
     struct db *db = req_db(r);
-    rc = st_case_create(db, &a, &v, &in, code, &id, &field);
-    if (rc == SX_EVALIDATION) {
-        const char *msg = !field                               ? NULL
-                          : !strcmp(field, "region_id")        ? "问题属地不存在"
-                          : !strcmp(field, "category")         ? "事项分类不是字典中启用的选项"
-                          : !strcmp(field, "unit_id")          ? "登记单位不存在"
-                          : !strcmp(field, "reception_day_id") ? "接访日不存在或尚未发布"
-                          : !strcmp(field, "accused_unit_id")  ? "被检举控告单位不存在"
-                          : !strcmp(field, "accused_user_id")  ? "被检举控告人不存在"
-                          : !strcmp(field, "duplicate_of")     ? "重复件所属事项不存在或不在您的数据范围内"
-                          : !strcmp(field, "related_case_ids") ? "关联事项不存在或不在您的数据范围内"
-                                                               : NULL;
-        return req_fail(r, rc, field, msg);
+    rc = api_write(r, app_case_create, &cc, 0);
+    if (rc) {
+        sodium_memzero(cc.query_code, sizeof cc.query_code);
+        return rc;
     }
-    if (rc) return api_rc(r, rc);
+    int64_t id = cc.id;
+    char *code = cc.query_code;
     json_t *o = NULL;
     if ((rc = st_case_get(db, &v, id, &o))) {
         /* Registered, but the creator cannot see it (e.g. a 检举控告 without case:report). */
         o = json_pack("{s:I}", "id", (json_int_t)id);
     }
     json_object_set_new(o, "query_code", json_string(code));
-    sodium_memzero(code, sizeof code);
+    sodium_memzero(cc.query_code, sizeof cc.query_code);
     return api_reply_record(r, 201, o);
 }
 
@@ -375,11 +364,13 @@ static int pii(struct req *r)
     struct case_viewer v;
     int rc;
     if ((rc = req_param_id(r, 0, &id)) || (rc = case_viewer_of(r, &v))) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    json_t *o;
-    if ((rc = st_case_pii(req_db(r), &a, &v, id, &o))) return api_rc(r, rc);
-    return reply_json(r, 200, o);
+    struct case_pii_view pv = {.v = &v, .id = id};
+    rc = api_write(r, app_case_pii_view, &pv, 0);
+    if (rc) {
+        json_decref(pv.out);
+        return rc;
+    }
+    return reply_json(r, 200, pv.out);
 }
 
 /* ---------------------------------------------------------------- actions */
@@ -406,28 +397,6 @@ static const struct jv_field act_spec[] = {
     {"attachment_ids", "附件", JV_INT_ARRAY, 0, 0, CASE_MAX_ATTACHMENTS},
 };
 
-/* The field a missing input belongs to, from the reason the domain gave. */
-static const char *field_of_why(enum case_action a, const char *why)
-{
-    unsigned needs = case_action_table[a].needs;
-    if (!why) return NULL;
-    if (a == CA_RECLASSIFY) return strstr(why, "须说明理由") ? "reason" : "kind";
-    if (strstr(why, "理由") || strstr(why, "督办意见")) return "reason";
-    if (strstr(why, "从单位中选择接收机关")) return "forward_unit_id";
-    if (strstr(why, "接收机关")) return "forward_to";
-    if (strstr(why, "事项性质")) return "kind";
-    if (strstr(why, "承办单位")) return "unit_id";
-    if (strstr(why, "承办人")) return "handler_id";
-    if (strstr(why, "期限")) return "deadline";
-    if (strstr(why, "联系方式")) return "contact_how";
-    if (strstr(why, "联系对象")) return "contact_with";
-    if (strstr(why, "答复内容")) return "reply_text";
-    if (strstr(why, "处理结果")) return "outcome";
-    if (strstr(why, "是否解决")) return "resolved";
-    if (strstr(why, "满意度")) return "satisfaction";
-    if (strstr(why, "延期")) return (needs & CIN_EXT_DAYS) ? "extend_days" : NULL;
-    return NULL;
-}
 
 static int act(struct req *r)
 {
@@ -498,20 +467,25 @@ static int act(struct req *r)
     if ((rc = req_expected_version(r, &x.expected_version, &from_header))) return rc;
     struct case_viewer v;
     if ((rc = case_viewer_of(r, &v))) return rc;
+    struct case_act act = {.v = &v, .id = id, .x = &x};
+    struct app_err ae;
     struct audit_ctx a;
     req_audit_ctx(r, &a);
-    json_t *o = NULL, *allowed = NULL;
-    const char *why = NULL, *field = NULL;
-    rc = st_case_act(req_db(r), &a, &v, id, &x, &o, &why, &field, &allowed);
-    if (rc == SX_ECONFLICT) {
-        r->err_extra = json_pack("{s:o}", "allowed", allowed ? allowed : json_array());
-        return req_fail(r, rc, NULL, why);
-    }
-    json_decref(allowed);
+    rc = app_write(req_db(r), &a, app_case_act, &act, &ae);
     if (rc == SX_EVERSION)
-        return from_header ? req_version_mismatch(r, 1) : req_fail(r, rc, "version", "该事项已被他人更新，请刷新后重试");
-    if (rc == SX_EVALIDATION) return req_fail(r, rc, field ? field : field_of_why(x.action, why), why);
-    if (rc == SX_EFORBIDDEN) return req_fail(r, rc, NULL, why);
+        rc = from_header ? req_version_mismatch(r, 1) : req_fail(r, rc, "version", "该事项已被他人更新，请刷新后重试");
+    else if (rc)
+        rc = api_app_fail(r, &ae);
+    app_err_clear(&ae);
+    if (rc) return rc;
+    json_t *o = NULL;
+    rc = st_case_get(req_db(r), &v, id, &o);
+    if (rc == SX_ENOTFOUND) {
+        /* Done, but the actor no longer sees the case (退回: it left the unit's hands). */
+        o = json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "status", case_status_code(act.next),
+                      "status_label", case_status_label(act.next), "visible", 0);
+        rc = o ? SX_OK : SX_EINTERNAL;
+    }
     if (rc) return api_rc(r, rc);
     return api_reply_record(r, 200, o);
 }
@@ -531,12 +505,9 @@ static int link(struct req *r)
     if ((rc = req_param_id(r, 0, &id)) || (rc = req_check_body(r, link_spec, NELEM(link_spec))) ||
         (rc = case_viewer_of(r, &v)))
         return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
     struct db *db = req_db(r);
-    rc = st_case_link(db, &a, &v, id, jv_int(r->json, "case_id", 0), jv_str(r->json, "note", ""));
-    if (rc == SX_EVALIDATION) return req_fail(r, rc, "case_id", "关联事项不存在、不在您的数据范围内或就是本事项");
-    if (rc) return api_rc(r, rc);
+    struct case_link cl = {.v = &v, .id = id, .other = jv_int(r->json, "case_id", 0), .note = jv_str(r->json, "note", "")};
+    if ((rc = api_write(r, app_case_link, &cl, 0))) return rc;
     json_t *o;
     if ((rc = st_case_get(db, &v, id, &o))) return api_rc(r, rc);
     return api_reply_record(r, 200, o);
@@ -548,12 +519,10 @@ static int new_code(struct req *r)
     struct case_viewer v;
     int rc;
     if ((rc = req_param_id(r, 0, &id)) || (rc = case_viewer_of(r, &v))) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    char code[QUERY_CODE_BUF];
-    if ((rc = st_case_new_query_code(req_db(r), &a, &v, id, code))) return api_rc(r, rc);
-    json_t *o = json_pack("{s:s}", "query_code", code);
-    sodium_memzero(code, sizeof code);
+    struct case_query_code q = {.v = &v, .id = id};
+    if ((rc = api_write(r, app_case_new_query_code, &q, 0))) return rc;
+    json_t *o = json_pack("{s:s}", "query_code", q.query_code);
+    sodium_memzero(q.query_code, sizeof q.query_code);
     return reply_json(r, 200, o);
 }
 

@@ -5,6 +5,7 @@
  * look-up (malformed code, unknown code, wrong digits) answers the same 404, so guessing a
  * code (≥ 54 bits) is infeasible. Only public information is answered (st_case_public.c). */
 #include "api.h"
+#include "../app/cases.h"
 #include "../domain/person_id.h"
 #include "../domain/query_code.h"
 #include "../util/pii.h"
@@ -154,24 +155,12 @@ static int submit(struct req *r)
         return rc;
     }
 
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    char code[QUERY_CODE_BUF];
-    int64_t id = 0;
-    const char *field = NULL;
-    rc = st_case_create(db, &a, NULL, &in, code, &id, &field);
-    if (rc == SX_EVALIDATION) {
-        const char *msg = !field                        ? NULL
-                          : !strcmp(field, "category")  ? "请选择事项分类"
-                          : !strcmp(field, "region_id") ? "请选择事项所在地区"
-                                                        : NULL;
-        return req_fail(r, rc, field, msg);
-    }
-    if (rc) return api_rc(r, rc);
+    struct case_create cc = {.in = &in}; /* no viewer: a citizen's own submission */
+    rc = api_write(r, app_case_create, &cc, 0);
     char case_no[40];
-    if ((rc = st_public_case_no(db, id, case_no, sizeof case_no))) return api_rc(r, rc);
-    rc = receipt(r, case_no, code, now);
-    sodium_memzero(code, sizeof code);
+    if (!rc && (rc = st_public_case_no(db, cc.id, case_no, sizeof case_no))) rc = api_rc(r, rc);
+    if (!rc) rc = receipt(r, case_no, cc.query_code, now);
+    sodium_memzero(cc.query_code, sizeof cc.query_code);
     return rc;
 }
 

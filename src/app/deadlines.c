@@ -18,7 +18,7 @@ static const struct app_deadlines *const modules[] = {
 };
 #define N_MODULES ((int)(sizeof modules / sizeof modules[0]))
 
-#define PENDING_KEY "deadlines.pending"
+#define PENDING_KEY ST_DEADLINES_PENDING_KEY
 
 /* The test build lets a test shrink the batches (and stop the worker) so a few demo cases
  * show what a large database does: SIXIA_TEST_DEADLINE_INLINE, SIXIA_TEST_DEADLINE_BATCH,

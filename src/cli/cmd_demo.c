@@ -2,6 +2,7 @@
  * cadres and one demo account per role. Everything is generated deterministically; no real
  * people are named. */
 #include "cli.h"
+#include "../app/cases.h"
 #include "../domain/password.h"
 #include "../domain/person_id.h"
 #include "../util/timeu.h"
@@ -292,12 +293,13 @@ static int act(struct db *db, struct demo_actor *x, int64_t id, enum case_action
     ai.action = a;
     ai.in = in;
     ai.note = "";
-    json_t *out = NULL, *allowed = NULL;
-    const char *why = NULL, *field = NULL;
-    int rc = st_case_act(db, &x->a, &x->v, id, &ai, &out, &why, &field, &allowed);
-    json_decref(out);
-    json_decref(allowed);
-    if (rc) fprintf(stderr, "演示事项 #%lld %s 失败: %s\n", (long long)id, case_action_label(a), why ? why : err_message(rc));
+    struct case_act ca = {.v = &x->v, .id = id, .x = &ai};
+    struct app_err e;
+    int rc = app_write(db, &x->a, app_case_act, &ca, &e);
+    if (rc)
+        fprintf(stderr, "演示事项 #%lld %s 失败: %s\n", (long long)id, case_action_label(a),
+                e.msg[0] ? e.msg : err_message(rc));
+    app_err_clear(&e);
     return rc;
 }
 
@@ -343,14 +345,13 @@ static int demo_case(struct db *db, struct demo_actor *clerk, struct demo_actor 
     in.reception_day_id = day_id;
     in.pet = &pet;
     in.n_pet = 1;
-    char code[QUERY_CODE_BUF];
-    const char *field = NULL;
-    int64_t id = 0;
-    int rc = st_case_create(db, &clerk->a, &clerk->v, &in, code, &id, &field);
-    if (rc) {
-        fprintf(stderr, "演示事项登记失败（%s）: %s\n", field ? field : "", err_message(rc));
-        return rc;
-    }
+    struct case_create cc = {.v = &clerk->v, .in = &in};
+    struct app_err e;
+    int rc = app_write(db, &clerk->a, app_case_create, &cc, &e);
+    if (rc) fprintf(stderr, "演示事项登记失败（%s）: %s\n", e.field, e.msg[0] ? e.msg : err_message(rc));
+    app_err_clear(&e);
+    if (rc) return rc;
+    int64_t id = cc.id;
     *id_out = id;
     struct case_action_input x = CASE_INPUT_INIT;
     char dl[11]; /* x.deadline points here for the later actions too */

@@ -403,13 +403,26 @@ static const struct {
     {6, m006},
 };
 
+/* Migration 4 added the 三个第一 targets: open cases get theirs from the deadline registry
+ * (app/deadlines.c), which the server's worker runs in batches — the store computes no
+ * deadline. A fresh database has no case and nothing to do. */
+static int m004_recompute_due(struct db *db)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM cases WHERE status NOT IN ('declined', 'forwarded', 'closed')");
+    if (!s) return SX_EINTERNAL;
+    int64_t n = 0;
+    int rc = db_int(s, &n);
+    if (rc || !n) return rc;
+    return st_setting_set(db, ST_DEADLINES_PENDING_KEY, ST_DEADLINES_START_OVER);
+}
+
 /* Steps of a migration that SQL alone cannot take (audit records are hash-chained in C); each
  * runs right after its migration's SQL, in the same transaction. */
 static const struct {
     int version;
     int (*run)(struct db *db);
 } migration_steps[] = {
-    {4, st_case_recompute_due}, /* the 三个第一 targets of open first petitions */
+    {4, m004_recompute_due}, /* the 三个第一 targets of open first petitions */
     {5, m005_revoke_person_tokens},
 };
 
@@ -443,6 +456,7 @@ int store_migrate(struct db *db, int *schema_version)
                 goto fail;
             }
             s = db_prepare(db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+            if (!s) goto fail;
             char now[32];
             time_iso_now(now);
             db_bind_int(s, 1, migrations[i].version);

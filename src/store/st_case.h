@@ -10,6 +10,7 @@
 #define SX_ST_CASE_H
 #include "store.h"
 #include "../domain/case_flow.h"
+#include "../domain/case_rules.h"
 #include "../domain/deadline.h"
 #include "../domain/query_code.h"
 
@@ -48,29 +49,11 @@ void st_case_bind_today(struct db_stmt *s, int idx, const struct case_settings *
 /* store_prepare_scoped + the viewer parameters ?11..?14. */
 struct db_stmt *st_case_prepare(struct db *db, const char *sql, const struct case_viewer *v);
 
-/* Settings of the case module (settings key "case.settings", JSON; defaults when absent). */
-struct case_settings {
-    struct deadline_settings dl;
-    int repeat_window_days;  /* repeat detection looks this far back (default 365) */
-    int similarity_percent;  /* matter score from which a case is suggested as a repeat (default 45) */
-    enum case_ext_approval ext_approval; /* who approves an extension (default: the handling unit's
-                                          * leaders or above) */
-    int64_t version;
-};
 void st_case_settings_default(struct case_settings *s);
 int st_case_settings_get(struct db *db, struct case_settings *s);
 /* The settings row the case settings live in, as JSON (st_case_settings_json); the use case
  * replaces it with st_setting_replace (app/settings.c). */
 #define ST_CASE_SETTINGS_KEY "case.settings"
-/* Inside a write transaction: recomputes the stored next deadline of every open case from the
- * current settings and calendar (migration step 4; the write path uses st_case_due_batch
- * through the deadline registry, app/deadlines.c). */
-int st_case_recompute_due(struct db *db);
-/* Recomputes the stored deadlines of at most limit open cases with id > *cursor, in id order;
- * *cursor moves to the last one read, *more is 1 when there may be more. */
-struct calendar;
-int st_case_due_batch(struct db *db, const struct case_settings *set, const struct calendar *cal, int64_t *cursor,
-                      int limit, int *more);
 /* The settings as JSON {steps:{code:{days,working,label}}, max_extension_days, warn_days,
  * repeat_window_days, similarity_percent, extension_approval, extension_approval_label, version}. */
 json_t *st_case_settings_json(const struct case_settings *s);
@@ -104,17 +87,6 @@ struct case_in {
     int64_t unit_id; /* registering unit; 0: the creator's unit (console) */
 };
 
-/* Registers a case: number XF-<year>-<seq>, a new query code (plain text written to
- * query_code, only its keyed hash stored), petitioners sealed and hashed, the repeat link and the
- * 初信初访 flag from repeat detection (st_case_repeat_analyse with the same viewer, unless the
- * clerk chose duplicate_of or new_matter), the first deadline, a "register" timeline event and the
- * audit record, in one transaction. v NULL: a public submission (no scope checks on region/unit;
- * repeat detection over every case but 检举控告). SX_EVALIDATION with *field for a region, unit,
- * reception day, category, duplicate_of or related id that does not exist or is outside the
- * viewer's scope. */
-int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, const struct case_in *in,
-                   char query_code[QUERY_CODE_BUF], int64_t *id, const char **field);
-
 struct case_filter {
     const char *status, *channel, *kind, *category, *deadline_state, *urgency;
     int64_t county_id, region_id, unit_id, reception_day_id;
@@ -127,34 +99,6 @@ int st_case_list(struct db *db, const struct case_viewer *v, const struct case_f
                  json_t **items, int64_t *total);
 /* The detail (masked) with timeline, attachments, links, deadlines and allowed_actions for v. */
 int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t **out);
-/* Full ID numbers and phones of the petitioners; writes the audit record "case.pii_view".
- * Caller checked case:pii. */
-int st_case_pii(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, json_t **out);
-/* Applies a workflow action (state machine check, inputs, deadlines, event with note and data,
- * attachments bound to the event, audit record) in one transaction; expected_version 0: no
- * check. SX_ECONFLICT with *why and *allowed (new JSON array [{code,label}] of the actions
- * allowed now for v) when the state does not allow it; SX_EVALIDATION with *why and *field for
- * inputs; SX_EFORBIDDEN when v lacks the action's permission. On success *out is the detail. */
-struct case_act_in {
-    enum case_action action;
-    struct case_action_input in;
-    const char *note;
-    const char *contact_at;   /* contact/down_visit: when (ISO) */
-    const char *callback_how; /* 回访 how */
-    const int64_t *attachment_ids;
-    int n_attachments;
-    int64_t expected_version;
-};
-int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
-                const struct case_act_in *in, json_t **out, const char **why, const char **field,
-                json_t **allowed);
-/* Issues a new query code (the old one stops working); audited. */
-int st_case_new_query_code(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
-                           char query_code[QUERY_CODE_BUF]);
-/* Links two visible cases as related (both directions); audited, a timeline event on each. */
-int st_case_link(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, int64_t other,
-                 const char *note);
-
 /* Units that can handle cases (an active user holding case:sign or case:reply) with those users:
  * [{unit_id, unit_name, path, org_type, users:[{id, display_name, username}]}] — the 交办 targets.
  * Not scoped: a county dispatches to prefecture departments too. */
@@ -163,6 +107,99 @@ int st_case_handlers(struct db *db, json_t **out);
  * NULL or "": either) — where 涉法涉诉 is forwarded and 检举控告 routed: [{id, name, path, org_type,
  * org_type_label, region_name}]. Not scoped. */
 int st_case_organs(struct db *db, const char *org_type, json_t **out);
+
+/* The actor of the case rules (case_rules.h) for a viewer. */
+static inline struct case_actor case_actor_of(const struct case_viewer *v)
+{
+    return (struct case_actor){.user_id = v->user_id, .unit_id = v->unit_id, .unit_path = v->unit_path,
+                               .perms = v->perms};
+}
+
+/* ---- gateways of the case use cases (app/case_intake.c, app/case_actions.c) ----
+ * SQL and row mapping only: called inside the use case's transaction, they begin none, check no
+ * permission and hold no message. st_cases.c reads, st_case_write.c writes. */
+/* A case the viewer sees (v NULL: any case) into r; SX_ENOTFOUND when none. */
+int st_case_row(struct db *db, const struct case_viewer *v, int64_t id, struct case_facts *r);
+/* At most max open cases (a deadline may run) with id > after, in id order; *n read. */
+int st_case_open_rows(struct db *db, int64_t after, int max, struct case_facts *rows, int *n);
+/* Stores the next deadline and the 三个第一 target of a case ("" for none); the row is written
+ * only when one of them changed. */
+int st_case_set_due(struct db *db, int64_t id, const char *step, const char *day, const char *target_step,
+                    const char *target_day);
+/* Whether a row referred to by an intake or an action exists. */
+enum case_ref {
+    CASE_REF_UNIT,          /* units.id */
+    CASE_REF_PUBLISHED_DAY, /* a published reception day */
+    CASE_REF_PERSON,        /* a user of kind person */
+};
+int st_case_ref_exists(struct db *db, enum case_ref what, int64_t id, int *yes);
+/* Whether code is an enabled petition category of the dictionary. */
+int st_case_category_enabled(struct db *db, const char *code, int *yes);
+/* The county (level-2 region) at or above a region; 0 when above county level. SX_ENOTFOUND. */
+int st_case_region_county(struct db *db, int64_t region_id, int64_t *county);
+/* The next case sequence number of a year (a counter row per year). */
+int st_case_next_seq(struct db *db, int year, int64_t *seq);
+/* A new case row as registration writes it. */
+struct case_row_new {
+    const char *case_no, *channel, *kind, *category, *title, *content, *received_at, *urgency, *source, *now;
+    int year, first_time, matter_final;
+    int64_t seq, region_id, county_id, head_count, unit_id, accused_unit_id, accused_user_id, reception_day_id,
+        duplicate_of, created_by; /* 0: NULL */
+};
+/* Inserts it with a placeholder query hash (st_case_set_query_hash follows); *id the new id. */
+int st_case_insert(struct db *db, const struct case_row_new *n, int64_t *id);
+/* A 复查 / 复核 case copying the matter of orig_id: title prefix + the original's, content the
+ * request's reason, review_level level, parent orig_id. */
+int st_case_review_insert(struct db *db, int64_t orig_id, const char *case_no, int year, int64_t seq,
+                          const char *title_prefix, const char *reason, int level, int64_t created_by,
+                          const char *now, int64_t *id);
+/* Sets the keyed hash of the case's query code; SX_EDUPLICATE when another case has it. */
+int st_case_set_query_hash(struct db *db, int64_t id, const char *hash);
+/* A petitioner of a new case: ID number and phone sealed (pii_seal), masked and hashed. */
+int st_case_petitioner_insert(struct db *db, int64_t case_id, int seq, const struct case_petitioner_in *p);
+/* Copies the petitioners of one case to another (a review case). */
+int st_case_petitioners_copy(struct db *db, int64_t from_id, int64_t to_id);
+/* The petitioners of a case with their sealed data: [{id, name, id_number_enc, phone_enc}]. */
+int st_case_petitioners_sealed(struct db *db, int64_t case_id, json_t **out);
+/* Links two cases both ways (kind duplicate, related, review); an existing link stays. */
+int st_case_link_add(struct db *db, int64_t a_id, int64_t b_id, const char *kind, int64_t created_by);
+/* A timeline event by a user (actor_id; the name kept is the user's display name) or by someone
+ * without an account (actor_id 0: actor_name). data: JSON text or NULL. *event_id may be NULL. */
+int st_case_event_add(struct db *db, int64_t actor_id, const char *actor_name, int64_t case_id, const char *action,
+                      const char *from, const char *to, const char *note, const char *data, int public_,
+                      int64_t *event_id);
+/* The row change of a workflow action (st_case_update). */
+struct case_update {
+    int64_t id, version;        /* the row as read: the update needs it unchanged */
+    const char *status, *action, *stamp_col, *now; /* stamp_col: case_action_stamp or NULL */
+    int64_t unit_id, handler_id, forward_unit_id, leader_id;
+    const char *deadline, *forward_to, *reason, *reply_text, *outcome, *satisfaction, *ext_code, *kind;
+    int resolved;
+    int64_t ext_days;
+};
+/* Applies it (version + 1); SX_EVERSION when the row changed since it was read. */
+int st_case_update(struct db *db, const struct case_update *u);
+/* Marks the matter final for a closed 复核 case, its parent and the parent's parent (art. 36). */
+int st_case_finalise_matter(struct db *db, int64_t id, int64_t parent_id);
+/* Binds an uploaded, not yet bound attachment of the case to an event; SX_ENOTFOUND otherwise. */
+int st_case_attachment_bind(struct db *db, int64_t case_id, int64_t event_id, int64_t attachment_id);
+/* Number, status and next deadline of a case ("" when it does not exist). */
+int st_case_brief(struct db *db, int64_t id, char no[32], char status[16], char due[16]);
+/* The reason of the pending extension request (malloc'd). */
+int st_case_ext_reason(struct db *db, int64_t id, char **reason);
+/* Whether unit_id is an organ of org_type. */
+int st_case_unit_has_org_type(struct db *db, int64_t unit_id, const char *org_type, int *yes);
+/* A unit's name and path; SX_ENOTFOUND. */
+int st_case_unit_brief(struct db *db, int64_t unit_id, char name[256], char path[200]);
+/* The unit of an active person; SX_ENOTFOUND when there is no such user. */
+int st_case_user_unit(struct db *db, int64_t user_id, int64_t *unit_id);
+/* Whether the unit with this materialised path is ancestor_id or below it. */
+int st_case_path_within(struct db *db, const char *path, int64_t ancestor_id, int *yes);
+/* Names of a unit and a user ("" when absent), for the timeline. */
+int st_case_names(struct db *db, int64_t unit_id, int64_t user_id, char unit_name[256], char user_name[128]);
+/* 首办负责制: where a repeat goes — {unit_id, unit_name, handler_id, handler_name, case_no} of the
+ * first case's handling, or NULL when it has none. */
+int st_case_routing_hint(struct db *db, const struct case_facts *r, json_t **out);
 
 /* ---- repeat detection, attachments, todo, export (st_case_extra.c) ---- */
 struct case_match_in {

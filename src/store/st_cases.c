@@ -1,6 +1,7 @@
-/* Petition cases: registration, lists, detail, the personal-data view and workflow actions.
- * The rules are the domain's (case_flow.c, deadline.c); this file stores what they decide.
- * Every statement that reads a case carries CASE_VISIBLE (st_case.h). */
+/* Petition cases: reading them — lists, the detail, the rows the use cases decide on. The rules
+ * are the domain's (case_flow.c, case_rules.c, deadline.c); the writes are the use cases'
+ * (app/case_*.c) through the gateways of st_case_write.c. Every statement that reads a case for a
+ * viewer carries CASE_VISIBLE (st_case.h). */
 #include "store.h"
 #include "../domain/perm.h"
 #include "../domain/case_notice.h"
@@ -115,17 +116,6 @@ int st_case_settings_get(struct db *db, struct case_settings *s)
 
 /* ---------------------------------------------------------------- time helpers */
 
-/* Local (deployment zone) day of a stored UTC ISO time; 0 when empty or malformed. */
-static cal_day local_day(const char *iso)
-{
-    time_t t;
-    if (!iso || !*iso || time_parse_iso(iso, &t)) return 0;
-    char d[16];
-    time_local_date(t, d);
-    cal_day day;
-    return day_parse(d, 10, &day) ? 0 : day;
-}
-
 cal_day st_case_today(void)
 {
 #ifdef SX_TEST_HOOKS
@@ -140,25 +130,7 @@ cal_day st_case_today(void)
     return day_parse(d, 10, &day) ? 0 : day;
 }
 
-static void fmt_day(cal_day d, char out[11])
-{
-    if (d) day_format(d, out);
-    else out[0] = 0;
-}
-
 /* ---------------------------------------------------------------- state of a case row */
-
-/* What actions and deadlines need to know about one case. */
-struct case_row {
-    int64_t id, version, unit_id, handling_unit_id, handler_id, leader_in_charge, accused_unit_id,
-        accused_user_id, parent_case_id, extension_days, region_id, county_id, duplicate_of;
-    struct case_state cs;
-    int first_time, supervised;
-    char status[16], kind[16], title[512];
-    char received_at[32], accepted_at[32], assigned_at[32], replied_at[32], assign_deadline[16];
-    char handling_path[200]; /* materialised path of the handling unit, "" when none */
-    char dup_status[16];     /* status of the case this one repeats, "" when none */
-};
 
 #define ROW_COLS                                                                                  \
     "c.id, c.version, c.unit_id, IFNULL(c.handling_unit_id, 0), IFNULL(c.handler_id, 0),"         \
@@ -172,7 +144,7 @@ struct case_row {
 
 static void cpy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
-static void read_row(struct db_stmt *s, struct case_row *r)
+static void read_row(struct db_stmt *s, struct case_facts *r)
 {
     memset(r, 0, sizeof *r);
     r->id = db_col_int(s, 0);
@@ -209,17 +181,14 @@ static void read_row(struct db_stmt *s, struct case_row *r)
     r->supervised = (int)db_col_int(s, 26);
     cpy(r->handling_path, sizeof r->handling_path, db_col_text(s, 27));
     cpy(r->dup_status, sizeof r->dup_status, db_col_text(s, 28));
-    /* A repeat of a matter still in handling is not accepted again (2022 art. 19); once the
-     * original has ended it may be (and goes to the first handling unit, 首办负责制). */
-    int ds = case_status_from_code(r->dup_status);
-    r->cs.open_repeat = r->duplicate_of && ds >= 0 && !case_status_terminal((enum case_status)ds) &&
-                        !r->cs.matter_final;
+    case_facts_finish(r);
 }
 
-/* A visible case's row; SX_ENOTFOUND when it does not exist or is not visible. */
-static int load_row(struct db *db, const struct case_viewer *v, int64_t id, struct case_row *r)
+int st_case_row(struct db *db, const struct case_viewer *v, int64_t id, struct case_facts *r)
 {
-    struct db_stmt *s = st_case_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE " CASE_VISIBLE " AND c.id = ?15", v);
+    struct db_stmt *s =
+        v ? st_case_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE " CASE_VISIBLE " AND c.id = ?15", v)
+          : db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id = ?15");
     if (!s) return SX_EINTERNAL;
     db_bind_int(s, 15, id);
     int rc = db_step(s);
@@ -229,95 +198,47 @@ static int load_row(struct db *db, const struct case_viewer *v, int64_t id, stru
     return rc == DB_DONE ? SX_ENOTFOUND : rc;
 }
 
-/* ---------------------------------------------------------------- deadlines */
-
-struct due {
-    enum deadline_step step;
-    cal_day day; /* 0: none running */
-};
-
-/* The close (or review answer) deadline of a case in handling. */
-static cal_day close_due(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
+int st_case_open_rows(struct db *db, int64_t after, int max, struct case_facts *rows, int *n)
 {
-    enum deadline_step step = r->cs.review_level == 1 ? DL_REVIEW_ANSWER
-                              : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
-                                                        : DL_CLOSE;
-    cal_day start = r->cs.review_level ? local_day(r->received_at) : local_day(r->accepted_at);
-    if (!start) start = local_day(r->received_at);
-    cal_day due = 0;
-    if (!start || deadline_for(&set->dl, step, cal, start, &due)) return 0;
-    if (r->cs.ext == EXT_APPROVED && r->extension_days > 0) {
-        cal_day ext;
-        if (!deadline_extend(&set->dl, cal, due, (int)r->extension_days, 0, &ext, NULL)) due = ext;
-    }
-    if (r->assign_deadline[0]) {
-        cal_day ad, ext;
-        if (!day_parse(r->assign_deadline, strlen(r->assign_deadline), &ad)) {
-            /* The 交办 deadline is extended like the statutory one: counted on from it and moved
-             * off a rest day (it used to be plain addition, ending on a Saturday). */
-            if (r->cs.ext == EXT_APPROVED && r->extension_days > 0 &&
-                !deadline_extend(&set->dl, cal, ad, (int)r->extension_days, 0, &ext, NULL))
-                ad = ext;
-            if (ad < due) due = ad;
-        }
-    }
-    return due;
+    *n = 0;
+    /* Cases with a running deadline; terminal ones have none and keep it that way. */
+    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id > ?1 AND c.status NOT IN"
+                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id LIMIT ?2");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, after);
+    db_bind_int(s, 2, max > 0 ? max : 1);
+    int rc = DB_DONE;
+    while (*n < max && (rc = db_step(s)) == DB_ROW) read_row(s, &rows[(*n)++]);
+    if (*n == max) rc = DB_DONE;
+    db_reset(s);
+    return rc == DB_DONE ? SX_OK : rc == DB_ROW ? SX_EINTERNAL : rc;
 }
 
-/* A 三个第一 target of a first petition (初信初访): step from start; day 0 when not applicable. */
-static struct due first_target(const struct case_settings *set, const struct calendar *cal,
-                               const struct case_row *r, enum deadline_step step, const char *start_iso)
+int st_case_set_due(struct db *db, int64_t id, const char *step, const char *day, const char *target_step,
+                    const char *target_day)
 {
-    struct due d = {step, 0};
-    if (!r->first_time || r->cs.review_level) return d;
-    cal_day start = local_day(start_iso);
-    if (!start || deadline_for(&set->dl, step, cal, start, &d.day)) d.day = 0;
-    return d;
+    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2, target_step = ?4, target_due = ?5"
+                                       " WHERE id = ?3 AND (due_step <> ?1 OR due_date <> ?2 OR target_step <> ?4"
+                                       " OR target_due <> ?5)");
+    if (!u) return SX_EINTERNAL;
+    db_bind_text(u, 1, step);
+    db_bind_text(u, 2, day);
+    db_bind_int(u, 3, id);
+    db_bind_text(u, 4, target_step);
+    db_bind_text(u, 5, target_day);
+    return db_run(u);
 }
 
-/* The next running deadline of a case in its current state. */
-static struct due next_due(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
+static int one_int(struct db *db, const char *sql, int64_t a1, int64_t *out)
 {
-    struct due d = {DL_ACCEPT_DECISION, 0};
-    switch (r->cs.status) {
-    case CS_REGISTERED:
-    case CS_ACCEPTED:
-        if (r->cs.review_level) {
-            d.step = r->cs.review_level == 1 ? DL_REVIEW_ANSWER : DL_RECHECK_ANSWER;
-            d.day = close_due(set, cal, r);
-        } else {
-            d.step = DL_ACCEPT_DECISION;
-            if (deadline_for(&set->dl, DL_ACCEPT_DECISION, cal, local_day(r->received_at), &d.day)) d.day = 0;
-        }
-        break;
-    case CS_ASSIGNED:
-        d.step = DL_OBJECTION;
-        if (deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &d.day)) d.day = 0;
-        break;
-    case CS_SIGNED:
-    case CS_IN_PROGRESS:
-    case CS_REPLIED:
-    case CS_CALLED_BACK:
-        d.step = r->cs.review_level == 1 ? DL_REVIEW_ANSWER : r->cs.review_level == 2 ? DL_RECHECK_ANSWER : DL_CLOSE;
-        d.day = close_due(set, cal, r);
-        break;
-    default:
-        break;
-    }
-    return d;
-}
-
-/* The window in which the petitioner may ask for 复查 (original case) or 复核 (a 复查 case):
- * from the reply day. 0 when not applicable. */
-static cal_day review_window(const struct case_settings *set, const struct calendar *cal, const struct case_row *r,
-                             enum deadline_step *step)
-{
-    if (r->cs.review_level >= 2) return 0;
-    cal_day start = local_day(r->replied_at);
-    if (!start) return 0;
-    *step = r->cs.review_level == 0 ? DL_REVIEW_REQUEST : DL_RECHECK_REQUEST;
-    cal_day due;
-    return deadline_for(&set->dl, *step, cal, start, &due) ? 0 : due;
+    struct db_stmt *s = db_prepare(db, sql);
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, a1);
+    int rc = db_step(s);
+    if (rc == DB_ROW) *out = db_col_int(s, 0);
+    db_reset(s);
+    if (rc == DB_ROW) return SX_OK;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
 }
 
 static struct calendar *calendar_new(struct db *db)
@@ -363,7 +284,7 @@ static void add_days(json_t *o)
         json_t *v = json_object_get(o, key);
         if (!v) continue;
         snprintf(dkey, sizeof dkey, "%s_day", at[i]);
-        fmt_day(local_day(json_string_value(v)), d);
+        case_day_str(case_local_day(json_string_value(v)), d);
         json_object_set_new(o, dkey, json_string(d));
     }
 }
@@ -448,8 +369,8 @@ void st_case_bind_today(struct db_stmt *s, int idx, const struct case_settings *
 {
     char t[11], w[11];
     cal_day d = st_case_today();
-    fmt_day(d, t);
-    fmt_day(d + (set->dl.warn_days > 0 ? set->dl.warn_days : 0), w);
+    case_day_str(d, t);
+    case_day_str(d + (set->dl.warn_days > 0 ? set->dl.warn_days : 0), w);
     db_bind_text(s, idx, t);
     db_bind_text(s, idx + 1, w);
 }
@@ -551,91 +472,6 @@ done:
 
 /* ---------------------------------------------------------------- detail */
 
-static const char *const need_names[] = {"reason", "forward_to", "unit_id", "handler_id", "deadline", "contact",
-                                         "reply_text", "outcome", "callback", "extend_days", "kind"};
-
-/* 1 when v belongs to the handling side of the case (签收, 退回, 联系, 答复, 延期申请). */
-static int is_handling_side(const struct case_viewer *v, const struct case_row *r)
-{
-    return (r->handling_unit_id && r->handling_unit_id == v->unit_id) || (r->handler_id && r->handler_id == v->user_id);
-}
-
-static int handling_side_action(enum case_action a)
-{
-    return a == CA_SIGN || a == CA_RETURN || a == CA_CONTACT || a == CA_REPLY || a == CA_EXTEND_REQUEST;
-}
-
-/* 0 when v may take action a on r as far as permissions go; SX_EFORBIDDEN with *why otherwise. */
-static int may_act(const struct case_settings *set, const struct case_viewer *v, const struct case_row *r,
-                   enum case_action a, const char **why)
-{
-    int p = perm_from_code(case_action_perm(a));
-    if (p < 0 || !(v->perms & perm_bit(p))) {
-        *why = "您没有该操作的权限";
-        return SX_EFORBIDDEN;
-    }
-    if (handling_side_action(a) && !is_handling_side(v, r)) {
-        *why = "只有承办单位可以进行该操作";
-        return SX_EFORBIDDEN;
-    }
-    /* 延期 is approved by the head of the handling organ (2022 art. 34), not by any holder of
-     * the permission. */
-    if ((a == CA_EXTEND_APPROVE || a == CA_EXTEND_REJECT) &&
-        !case_ext_approver_ok(set->ext_approval, v->unit_path, r->handling_path)) {
-        *why = set->ext_approval == EXTA_UNIT_ONLY ? "延期须由承办单位负责人审批"
-                                                   : "延期须由承办单位或其上级单位的负责人审批";
-        return SX_EFORBIDDEN;
-    }
-    return SX_OK;
-}
-
-/* 退回 and the review requests are open only inside their windows. */
-static int window_open(const struct case_settings *set, const struct calendar *cal, const struct case_row *r,
-                       enum case_action a, const char **why)
-{
-    if (a == CA_RETURN) {
-        /* 退回: the unit objects within the objection period after the assignment (art. 23). */
-        cal_day due;
-        if (!deadline_for(&set->dl, DL_OBJECTION, cal, local_day(r->assigned_at), &due) && st_case_today() > due) {
-            *why = "已超过退回异议期限（交办之日起5个工作日内），请按程序办理";
-            return SX_ECONFLICT;
-        }
-        return SX_OK;
-    }
-    if (a != CA_REVIEW_REQUEST && a != CA_RECHECK_REQUEST) return SX_OK;
-    enum deadline_step step;
-    cal_day due = review_window(set, cal, r, &step);
-    if (!due || st_case_today() > due) {
-        *why = a == CA_REVIEW_REQUEST ? "已超过复查申请期限（收到答复之日起30日内）"
-                                      : "已超过复核申请期限（收到复查意见之日起30日内）";
-        return SX_ECONFLICT;
-    }
-    return SX_OK;
-}
-
-/* [{code,label,needs}] of the actions v may take on r now. */
-static json_t *allowed_json(const struct case_settings *set, const struct calendar *cal,
-                            const struct case_viewer *v, const struct case_row *r, int with_needs)
-{
-    enum case_action acts[CA__COUNT];
-    int n = case_flow_allowed(&r->cs, acts, CA__COUNT);
-    json_t *out = json_array();
-    for (int i = 0; i < n && i < CA__COUNT; i++) {
-        const char *why;
-        if (may_act(set, v, r, acts[i], &why) || window_open(set, cal, r, acts[i], &why)) continue;
-        json_t *o = json_pack("{s:s,s:s}", "code", case_action_code(acts[i]), "label", case_action_label(acts[i]));
-        if (with_needs) {
-            json_t *needs = json_array();
-            unsigned bits = case_action_needs(&r->cs, acts[i]);
-            for (unsigned b = 0; b < sizeof need_names / sizeof need_names[0]; b++)
-                if (bits & (1u << b)) json_array_append_new(needs, json_string(need_names[b]));
-            json_object_set_new(o, "needs", needs);
-        }
-        json_array_append_new(out, o);
-    }
-    return out;
-}
-
 /* The calendar warning of a period from start to due: the text when a year it touches is not in
  * the holiday calendar (the due day then follows weekends only), else NULL. */
 static json_t *calendar_warning(const struct calendar *cal, cal_day start, cal_day due)
@@ -651,7 +487,7 @@ static json_t *deadline_entry(const struct case_settings *set, const struct cale
                               cal_day start, cal_day due, int done)
 {
     char d[11];
-    fmt_day(due, d);
+    case_day_str(due, d);
     enum deadline_state st = deadline_state(due, st_case_today(), set->dl.warn_days);
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:o}", "step", deadline_step_code(step), "label",
                      deadline_due_label(step), "due_date", d, "done", done, "state",
@@ -667,12 +503,12 @@ static void add_entry(json_t *a, const struct case_settings *set, const struct c
         json_array_append_new(a, deadline_entry(set, cal, step, start, due, done));
 }
 
-static json_t *deadlines_json(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
+static json_t *deadlines_json(const struct case_settings *set, const struct calendar *cal, const struct case_facts *r)
 {
     json_t *a = json_array();
     enum case_status st = r->cs.status;
-    cal_day received = local_day(r->received_at), assigned = local_day(r->assigned_at),
-            replied = local_day(r->replied_at), due;
+    cal_day received = case_local_day(r->received_at), assigned = case_local_day(r->assigned_at),
+            replied = case_local_day(r->replied_at), due;
     int after_reply = st == CS_REPLIED || st == CS_CALLED_BACK || st == CS_CLOSED;
     if (!r->cs.review_level) {
         add_entry(a, set, cal, DL_ACCEPT_DECISION, received, st != CS_REGISTERED && st != CS_ACCEPTED);
@@ -688,8 +524,8 @@ static json_t *deadlines_json(const struct case_settings *set, const struct cale
     add_entry(a, set, cal, DL_UNIT_NOTICE, assigned, st == CS_IN_PROGRESS || after_reply);
     if (first && assigned) add_entry(a, set, cal, DL_FIRST_SUPERVISE, assigned, r->supervised || after_reply);
     if ((r->accepted_at[0] || r->cs.review_level) && st != CS_DECLINED && st != CS_FORWARDED &&
-        (due = close_due(set, cal, r))) {
-        cal_day start = local_day(r->cs.review_level ? r->received_at : r->accepted_at);
+        (due = case_close_due(set, cal, r))) {
+        cal_day start = case_local_day(r->cs.review_level ? r->received_at : r->accepted_at);
         json_array_append_new(a, deadline_entry(set, cal,
                                                 r->cs.review_level == 1   ? DL_REVIEW_ANSWER
                                                 : r->cs.review_level == 2 ? DL_RECHECK_ANSWER
@@ -698,7 +534,7 @@ static json_t *deadlines_json(const struct case_settings *set, const struct cale
     }
     if (first && replied) add_entry(a, set, cal, DL_FIRST_CALLBACK, replied, st == CS_CALLED_BACK || st == CS_CLOSED);
     enum deadline_step step;
-    if ((due = review_window(set, cal, r, &step)))
+    if ((due = case_review_window(set, cal, r, &step)))
         json_array_append_new(a, deadline_entry(set, cal, step, replied, due, r->cs.review_requested));
     return a;
 }
@@ -713,7 +549,7 @@ static json_t *notice_json(char *text)
 
 /* 告知书 text after 受理 or 不予受理 (the notice the petitioner gets). A decline keeps the notice
  * as it was written then (in its timeline event: a repeat's reasons may change later). */
-static json_t *notice_text(const struct case_row *r, const char *decline_reason, json_t *timeline)
+static json_t *notice_text(const struct case_facts *r, const char *decline_reason, json_t *timeline)
 {
     if (r->cs.status == CS_DECLINED) {
         size_t i;
@@ -730,7 +566,7 @@ static json_t *notice_text(const struct case_row *r, const char *decline_reason,
     }
     if (r->accepted_at[0]) {
         char d[11];
-        fmt_day(local_day(r->accepted_at), d);
+        case_day_str(case_local_day(r->accepted_at), d);
         return notice_json(case_notice_accept(r->title, d));
     }
     return json_string("");
@@ -768,7 +604,7 @@ int st_case_due_warnings(struct db *db, json_t *items)
  * so this much is shown even when the original is outside the viewer's scope (its title only
  * when it is visible). NULL when the case repeats nothing. */
 static int repeat_of_json(struct db *db, const struct case_viewer *v, const struct case_settings *set,
-                          const struct case_row *r, json_t **out)
+                          const struct case_facts *r, json_t **out)
 {
     *out = NULL;
     if (!r->duplicate_of) return SX_OK;
@@ -807,7 +643,7 @@ static int repeat_of_json(struct db *db, const struct case_viewer *v, const stru
 
 /* 首办负责制: a repeat goes by default to the handling unit and handler of the first case of the
  * matter (the start of its repeat chain) when the handler is still active there. */
-static int routing_hint_json(struct db *db, const struct case_row *r, json_t **out)
+int st_case_routing_hint(struct db *db, const struct case_facts *r, json_t **out)
 {
     *out = NULL;
     if (!r->duplicate_of) return SX_OK;
@@ -837,8 +673,8 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
     if (rc) return rc;
     struct calendar *cal = NULL;
     json_t *o = NULL;
-    struct case_row row;
-    if ((rc = load_row(db, v, id, &row))) goto done;
+    struct case_facts row;
+    if ((rc = st_case_row(db, v, id, &row))) goto done;
     struct case_settings set;
     if ((rc = st_case_settings_get(db, &set))) goto done;
     struct db_stmt *s = st_case_prepare(
@@ -943,10 +779,11 @@ int st_case_get(struct db *db, const struct case_viewer *v, int64_t id, json_t *
     add_due_warning(o, cal);
     json_object_set_new(o, "open_repeat", json_boolean(row.cs.open_repeat));
     json_t *rep = NULL, *hint = NULL;
-    if ((rc = repeat_of_json(db, v, &set, &row, &rep)) || (rc = routing_hint_json(db, &row, &hint))) goto done;
+    if ((rc = repeat_of_json(db, v, &set, &row, &rep)) || (rc = st_case_routing_hint(db, &row, &hint))) goto done;
     json_object_set_new(o, "repeat_of", rep ? rep : json_null());
     json_object_set_new(o, "routing_hint", hint ? hint : json_null());
-    json_object_set_new(o, "allowed_actions", allowed_json(&set, cal, v, &row, 1));
+    struct case_actor who = case_actor_of(v);
+    json_object_set_new(o, "allowed_actions", case_allowed_json(&set, cal, &who, &row, st_case_today(), 1));
     json_object_set_new(o, "can_view_pii", json_boolean(v->perms & perm_bit(P_CASE_PII)));
     json_object_set_new(o, "notice_text", notice_text(&row, json_string_value(json_object_get(o, "decline_reason")),
                                                       json_object_get(o, "timeline")));
@@ -956,1155 +793,6 @@ done:
     free(cal);
     json_decref(o);
     db_commit(db);
-    return rc;
-}
-
-int st_case_pii(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, json_t **out)
-{
-    *out = NULL;
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct case_row row;
-    json_t *items = json_array();
-    if ((rc = load_row(db, v, id, &row))) goto fail;
-    struct db_stmt *s = db_prepare(db, "SELECT id, name, id_number_enc, phone_enc FROM case_petitioners"
-                                       " WHERE case_id = ? ORDER BY seq");
-    if (!s) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    db_bind_int(s, 1, id);
-    while ((rc = db_step(s)) == DB_ROW) {
-        char idn[300], ph[300];
-        if (pii_open(db_col_text(s, 2), idn, sizeof idn) || pii_open(db_col_text(s, 3), ph, sizeof ph)) {
-            log_error("case %lld: a petitioner's sealed data does not open with this key", (long long)id);
-            snprintf(idn, sizeof idn, "（无法解密）");
-            snprintf(ph, sizeof ph, "（无法解密）");
-        }
-        json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
-                                               db_col_text(s, 1), "id_number", idn, "phone", ph));
-        sodium_memzero(idn, sizeof idn); /* the plain values live on only in the answer */
-        sodium_memzero(ph, sizeof ph);
-    }
-    db_reset(s);
-    if (rc != DB_DONE) goto fail;
-    char d[64], idt[24];
-    snprintf(d, sizeof d, "{\"petitioners\":%zu}", json_array_size(items));
-    snprintf(idt, sizeof idt, "%lld", (long long)id);
-    if ((rc = st_audit_append(db, a, "case.pii_view", "case", idt, 1, d))) goto fail;
-    if ((rc = db_commit(db))) goto fail2;
-    *out = json_pack("{s:o}", "petitioners", items);
-    return SX_OK;
-fail:
-    db_rollback(db);
-fail2:
-    json_decref(items);
-    return rc;
-}
-
-/* ---------------------------------------------------------------- writing helpers */
-
-static int one_int(struct db *db, const char *sql, int64_t a1, int64_t *out)
-{
-    struct db_stmt *s = db_prepare(db, sql);
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, a1);
-    int rc = db_step(s);
-    if (rc == DB_ROW) *out = db_col_int(s, 0);
-    db_reset(s);
-    if (rc == DB_ROW) return SX_OK;
-    return rc == DB_DONE ? SX_ENOTFOUND : rc;
-}
-
-static int id_exists(struct db *db, const char *sql, int64_t id)
-{
-    int64_t x;
-    return one_int(db, sql, id, &x) == SX_OK;
-}
-
-/* Inserts a timeline event; its id into *event_id (may be NULL). data: JSON text or NULL. */
-static int add_event(struct db *db, const struct audit_ctx *a, int64_t case_id, const char *action, const char *from,
-                     const char *to, const char *note, const char *data, int public_, int64_t *event_id)
-{
-    char now[32];
-    time_iso_now(now);
-    struct db_stmt *s = db_prepare(db, "INSERT INTO case_events (case_id, action, from_status, to_status, actor_id,"
-                                       " actor_name, at, note, data, public) VALUES (?1, ?2, ?3, ?4, ?5,"
-                                       " IFNULL((SELECT display_name FROM users WHERE id = ?5), ?6), ?7, ?8, ?9, ?10)");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, case_id);
-    db_bind_text(s, 2, action);
-    db_bind_text(s, 3, from ? from : "");
-    db_bind_text(s, 4, to ? to : "");
-    if (a && a->user_id > 0) db_bind_int(s, 5, a->user_id);
-    else db_bind_null(s, 5);
-    db_bind_text(s, 6, a && a->username && *a->username ? a->username : "群众");
-    db_bind_text(s, 7, now);
-    db_bind_text(s, 8, note ? note : "");
-    db_bind_text(s, 9, data ? data : "{}");
-    db_bind_int(s, 10, public_ ? 1 : 0);
-    int rc = db_run(s);
-    if (!rc && event_id) *event_id = db_last_id(db);
-    return rc;
-}
-
-static int add_link(struct db *db, int64_t a_id, int64_t b_id, const char *kind, int64_t user_id)
-{
-    char now[32];
-    time_iso_now(now);
-    for (int dir = 0; dir < 2; dir++) {
-        struct db_stmt *s = db_prepare(db, "INSERT INTO case_links (case_id, other_id, kind, created_by, created_at)"
-                                           " VALUES (?, ?, ?, ?, ?) ON CONFLICT (case_id, other_id) DO NOTHING");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, dir ? b_id : a_id);
-        db_bind_int(s, 2, dir ? a_id : b_id);
-        db_bind_text(s, 3, kind);
-        if (user_id > 0) db_bind_int(s, 4, user_id);
-        else db_bind_null(s, 4);
-        db_bind_text(s, 5, now);
-        int rc = db_run(s);
-        if (rc) return rc;
-    }
-    return SX_OK;
-}
-
-/* Recomputes and stores the next deadline of case id (after its row changed). */
-/* Stores the next deadline of case id from its current row. set and cal: the caller's, or NULL
- * to load them. */
-/* The 三个第一 target of a first petition (初信初访) at its stage — assigned, supervised and
- * called back at once — beside the statutory deadline (which alone is due_date: a missed target
- * is not an overdue case). 我的待办 orders and marks the stage's task by it. day 0: none. */
-static struct due target_of(const struct case_settings *set, const struct calendar *cal, const struct case_row *r)
-{
-    switch (r->cs.status) {
-    case CS_REGISTERED:
-    case CS_ACCEPTED: return first_target(set, cal, r, DL_FIRST_ASSIGN, r->received_at);
-    case CS_ASSIGNED:
-    case CS_SIGNED:
-    case CS_IN_PROGRESS:
-        if (!r->supervised) return first_target(set, cal, r, DL_FIRST_SUPERVISE, r->assigned_at);
-        break;
-    case CS_REPLIED: return first_target(set, cal, r, DL_FIRST_CALLBACK, r->replied_at);
-    default: break;
-    }
-    return (struct due){DL_FIRST_ASSIGN, 0};
-}
-
-static int store_due(struct db *db, int64_t id, const struct case_settings *set, const struct calendar *cal)
-{
-    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, id);
-    struct case_row row;
-    int rc = db_step(s);
-    if (rc == DB_ROW) read_row(s, &row);
-    db_reset(s);
-    if (rc != DB_ROW) return rc == DB_DONE ? SX_ENOTFOUND : rc;
-    struct case_settings own_set;
-    struct calendar *own_cal = NULL;
-    if (!set) {
-        if ((rc = st_case_settings_get(db, &own_set))) return rc;
-        set = &own_set;
-    }
-    if (!cal && !(cal = own_cal = calendar_new(db))) return SX_EINTERNAL;
-    struct due d = next_due(set, cal, &row);
-    struct due t = target_of(set, cal, &row);
-    char day[11], tday[11];
-    fmt_day(d.day, day);
-    fmt_day(t.day, tday);
-    free(own_cal);
-    s = db_prepare(db, "UPDATE cases SET due_step = ?, due_date = ?, target_step = ?, target_due = ? WHERE id = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_text(s, 1, d.day ? deadline_step_code(d.step) : "");
-    db_bind_text(s, 2, day);
-    db_bind_text(s, 3, t.day ? deadline_step_code(t.step) : "");
-    db_bind_text(s, 4, tday);
-    db_bind_int(s, 5, id);
-    return db_run(s);
-}
-
-int st_case_due_batch(struct db *db, const struct case_settings *set, const struct calendar *cal, int64_t *cursor,
-                      int limit, int *more)
-{
-    *more = 0;
-    /* Cases with a running deadline; terminal ones have none and keep it that way. */
-    struct db_stmt *s = db_prepare(db, "SELECT " ROW_COLS " FROM cases c WHERE c.id > ?1 AND c.status NOT IN"
-                                       " ('declined', 'forwarded', 'closed') ORDER BY c.id LIMIT ?2");
-    struct db_stmt *u = db_prepare(db, "UPDATE cases SET due_step = ?1, due_date = ?2, target_step = ?4, target_due = ?5"
-                                       " WHERE id = ?3 AND (due_step <> ?1 OR due_date <> ?2 OR target_step <> ?4"
-                                       " OR target_due <> ?5)");
-    if (!s || !u) return SX_EINTERNAL;
-    if (limit <= 0) limit = 1;
-    db_bind_int(s, 1, *cursor);
-    db_bind_int(s, 2, limit);
-    /* Collect first: the update statement must not run while the select is stepping. */
-    struct {
-        int64_t id;
-        char step[24], day[11], tstep[24], tday[11];
-    } *rows = malloc((size_t)limit * sizeof *rows);
-    if (!rows) {
-        db_reset(s);
-        return SX_EINTERNAL;
-    }
-    int n = 0, rc;
-    while (n < limit && (rc = db_step(s)) == DB_ROW) {
-        struct case_row row;
-        read_row(s, &row);
-        struct due d = next_due(set, cal, &row);
-        rows[n].id = row.id;
-        snprintf(rows[n].step, sizeof rows[n].step, "%s", d.day ? deadline_step_code(d.step) : "");
-        fmt_day(d.day, rows[n].day);
-        struct due t = target_of(set, cal, &row);
-        snprintf(rows[n].tstep, sizeof rows[n].tstep, "%s", t.day ? deadline_step_code(t.step) : "");
-        fmt_day(t.day, rows[n].tday);
-        n++;
-    }
-    if (n == limit) rc = DB_DONE;
-    db_reset(s);
-    if (rc != DB_DONE) {
-        free(rows);
-        return rc == DB_ROW ? SX_EINTERNAL : rc;
-    }
-    rc = SX_OK;
-    for (int k = 0; k < n && !rc; k++) {
-        db_bind_text(u, 1, rows[k].step);
-        db_bind_text(u, 2, rows[k].day);
-        db_bind_int(u, 3, rows[k].id);
-        db_bind_text(u, 4, rows[k].tstep);
-        db_bind_text(u, 5, rows[k].tday);
-        rc = db_run(u);
-    }
-    if (!rc && n) *cursor = rows[n - 1].id;
-    *more = !rc && n == limit;
-    free(rows);
-    return rc;
-}
-
-int st_case_recompute_due(struct db *db)
-{
-    struct case_settings set;
-    int rc = st_case_settings_get(db, &set);
-    if (rc) return rc;
-    struct calendar *cal = calendar_new(db);
-    if (!cal) return SX_EINTERNAL;
-    int64_t cursor = 0;
-    int more = 1;
-    while (!rc && more) rc = st_case_due_batch(db, &set, cal, &cursor, 1000, &more);
-    free(cal);
-    return rc;
-}
-
-/* The county (level 2 region) at or above a region, from its path; 0 when above county level. */
-static int region_county(struct db *db, int64_t region_id, int64_t *county)
-{
-    *county = 0;
-    struct db_stmt *s = db_prepare(db, "SELECT path, level FROM regions WHERE id = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, region_id);
-    int rc = db_step(s);
-    if (rc == DB_ROW && db_col_int(s, 1) >= 2) {
-        const char *p = db_col_text(s, 0); /* "/1/4/9/" → 4 */
-        const char *q = p ? strchr(p + 1, '/') : NULL;
-        if (q) *county = strtoll(q + 1, NULL, 10);
-    }
-    db_reset(s);
-    if (rc == DB_ROW) return SX_OK;
-    return rc == DB_DONE ? SX_ENOTFOUND : rc;
-}
-
-/* Last four digits of a normalised phone (before an extension). */
-static void phone_last4(const char *phone, char out[5])
-{
-    out[0] = 0;
-    size_t n = strcspn(phone, "#");
-    if (n < 4) return;
-    memcpy(out, phone + n - 4, 4);
-    out[4] = 0;
-}
-
-static int insert_petitioner(struct db *db, int64_t case_id, int seq, const struct case_petitioner_in *p)
-{
-    char id_enc[400], ph_enc[400], id_mask[PERSON_ID_BUF + 8], ph_mask[PHONE_BUF], id_hash[PII_HASH_BUF],
-        ph_hash[PII_HASH_BUF], l4_hash[PII_HASH_BUF], l4[5];
-    const char *idn = p->id_number ? p->id_number : "", *ph = p->phone ? p->phone : "";
-    if (pii_seal(idn, id_enc, sizeof id_enc) || pii_seal(ph, ph_enc, sizeof ph_enc)) return SX_EINTERNAL;
-    if (*idn && mask_person_id(idn, id_mask, sizeof id_mask)) return SX_EINTERNAL;
-    if (!*idn) id_mask[0] = 0;
-    if (*ph && mask_phone(ph, ph_mask, sizeof ph_mask)) return SX_EINTERNAL;
-    if (!*ph) ph_mask[0] = 0;
-    struct db_stmt *s = db_prepare(db, "INSERT INTO case_petitioners (case_id, seq, name, id_number_enc,"
-                                       " id_number_masked, id_hash, phone_enc, phone_masked, phone_hash,"
-                                       " phone_last4_hash, address, is_representative)"
-                                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, case_id);
-    db_bind_int(s, 2, seq);
-    db_bind_text(s, 3, p->name);
-    db_bind_text(s, 4, id_enc);
-    db_bind_text(s, 5, id_mask);
-    if (*idn) {
-        pii_hash("id", idn, id_hash);
-        db_bind_text(s, 6, id_hash);
-    } else {
-        db_bind_null(s, 6);
-    }
-    db_bind_text(s, 7, ph_enc);
-    db_bind_text(s, 8, ph_mask);
-    phone_last4(ph, l4);
-    if (*ph) {
-        pii_hash("phone", ph, ph_hash);
-        db_bind_text(s, 9, ph_hash);
-    } else {
-        db_bind_null(s, 9);
-    }
-    if (l4[0]) {
-        pii_hash("last4", l4, l4_hash);
-        db_bind_text(s, 10, l4_hash);
-    } else {
-        db_bind_null(s, 10);
-    }
-    db_bind_text(s, 11, p->address ? p->address : "");
-    db_bind_int(s, 12, p->is_representative ? 1 : 0);
-    return db_run(s);
-}
-
-/* Repeat detection for an intake (st_case_repeat.c) with the same viewer the form's match uses. */
-static int analyse_intake(struct db *db, const struct case_viewer *v, const struct case_in *in, struct case_repeat *rep)
-{
-    const char *ids[CASE_MAX_PETITIONERS], *phones[CASE_MAX_PETITIONERS];
-    struct case_match_in m = {.region_id = in->region_id, .category = in->category, .kind = in->kind,
-                              .title = in->title, .content = in->content, .id_numbers = ids, .phones = phones};
-    for (int i = 0; i < in->n_pet && i < CASE_MAX_PETITIONERS; i++) {
-        if (in->pet[i].id_number && *in->pet[i].id_number) ids[m.n_ids++] = in->pet[i].id_number;
-        if (in->pet[i].phone && *in->pet[i].phone) phones[m.n_phones++] = in->pet[i].phone;
-    }
-    return st_case_repeat_analyse(db, v, &m, rep, NULL);
-}
-
-/* A new query code stored as its keyed hash; retried on the (astronomically unlikely) clash. */
-static int set_query_code(struct db *db, int64_t id, char code[QUERY_CODE_BUF])
-{
-    for (int attempt = 0; attempt < 4; attempt++) {
-        query_code_generate(code);
-        char h[PII_HASH_BUF];
-        pii_hash("query", code, h);
-        struct db_stmt *s = db_prepare(db, "UPDATE cases SET query_hash = ? WHERE id = ?"
-                                           " AND NOT EXISTS (SELECT 1 FROM cases WHERE query_hash = ?1)");
-        if (!s) return SX_EINTERNAL;
-        db_bind_text(s, 1, h);
-        db_bind_int(s, 2, id);
-        int rc = db_run(s);
-        if (rc) return rc;
-        if (db_changes(db) == 1) return SX_OK;
-    }
-    return SX_EINTERNAL;
-}
-
-/* ---------------------------------------------------------------- create */
-
-int st_case_create(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, const struct case_in *in,
-                   char query_code[QUERY_CODE_BUF], int64_t *id, const char **field)
-{
-    *field = NULL;
-    query_code[0] = 0;
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    int64_t county = 0, unit_id = in->unit_id ? in->unit_id : (v ? v->unit_id : 0);
-    rc = region_county(db, in->region_id, &county);
-    if (rc == SX_ENOTFOUND) {
-        *field = "region_id";
-        rc = SX_EVALIDATION;
-    }
-    if (rc) goto fail;
-#define REQUIRE(cond, f)                                                                          \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            *field = (f);                                                                         \
-            rc = SX_EVALIDATION;                                                                  \
-            goto fail;                                                                            \
-        }                                                                                         \
-    } while (0)
-    {
-        struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM dict_items WHERE type = 'petition_category'"
-                                           " AND code = ? AND enabled = 1");
-        int64_t n = 0;
-        if (!s) {
-            rc = SX_EINTERNAL;
-            goto fail;
-        }
-        db_bind_text(s, 1, in->category);
-        if ((rc = db_int(s, &n))) goto fail;
-        REQUIRE(n == 1, "category");
-    }
-    REQUIRE(unit_id > 0 && id_exists(db, "SELECT id FROM units WHERE id = ?", unit_id), "unit_id");
-    if (in->reception_day_id)
-        REQUIRE(id_exists(db, "SELECT id FROM reception_days WHERE id = ? AND published = 1", in->reception_day_id),
-                "reception_day_id");
-    if (in->accused_unit_id)
-        REQUIRE(id_exists(db, "SELECT id FROM units WHERE id = ?", in->accused_unit_id), "accused_unit_id");
-    if (in->accused_user_id)
-        REQUIRE(id_exists(db, "SELECT id FROM users WHERE id = ? AND kind = 'person'", in->accused_user_id),
-                "accused_user_id");
-    /* The repeat link: the clerk's choice, or what repeat detection finds (same petitioner and
-     * matter) unless the clerk confirmed a new matter. A citizen's submission is compared with
-     * every case but 检举控告 (st_case_public_viewer). */
-    struct scope all;
-    struct case_viewer pub;
-    const struct case_viewer *rv = v;
-    if (!v) {
-        st_case_public_viewer(&pub, &all);
-        rv = &pub;
-    }
-    int64_t dup = in->duplicate_of;
-    int matter_final = 0, first_time = 0, auto_linked = 0;
-    if (!dup && !in->new_matter) {
-        struct case_repeat rep;
-        if ((rc = analyse_intake(db, rv, in, &rep))) goto fail;
-        dup = rep.link_id;
-        first_time = rep.first_time;
-        auto_linked = dup != 0;
-    } else if (!dup) {
-        first_time = 1;
-    }
-    if (dup) {
-        struct case_row orig;
-        int r2 = v ? load_row(db, v, dup, &orig) : load_row(db, rv, dup, &orig);
-        REQUIRE(r2 == SX_OK, "duplicate_of");
-        matter_final = orig.cs.matter_final || (orig.cs.review_level == 2 && orig.cs.status == CS_CLOSED);
-    }
-    for (int i = 0; i < in->n_related; i++) {
-        struct case_row other;
-        REQUIRE(v && load_row(db, v, in->related_ids[i], &other) == SX_OK, "related_case_ids");
-    }
-    cal_day rday = local_day(in->received_at);
-    REQUIRE(rday, "received_at");
-    int year = day_year(rday);
-    int64_t seq = 0;
-    {
-        struct db_stmt *s = db_prepare(db, "INSERT INTO case_seq (year, last) VALUES (?1, 1) ON CONFLICT (year)"
-                                           " DO UPDATE SET last = last + 1 RETURNING last");
-        if (!s) {
-            rc = SX_EINTERNAL;
-            goto fail;
-        }
-        db_bind_int(s, 1, year);
-        if ((rc = db_int(s, &seq))) goto fail;
-    }
-    char case_no[32], now[32], placeholder[40];
-    snprintf(case_no, sizeof case_no, "XF-%d-%05lld", year, (long long)seq);
-    snprintf(placeholder, sizeof placeholder, "pending-%d-%lld", year, (long long)seq);
-    time_iso_now(now);
-    struct db_stmt *s = db_prepare(
-        db, "INSERT INTO cases (case_no, year, seq, query_hash, channel, kind, category, region_id, county_id, title,"
-            " content, received_at, urgency, head_count, first_time, unit_id, accused_unit_id, accused_user_id,"
-            " reception_day_id, duplicate_of, matter_final, source, created_by, created_at, updated_at)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-            " ?22, ?23, ?24, ?24)");
-    if (!s) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    db_bind_text(s, 1, case_no);
-    db_bind_int(s, 2, year);
-    db_bind_int(s, 3, seq);
-    db_bind_text(s, 4, placeholder);
-    db_bind_text(s, 5, in->channel);
-    db_bind_text(s, 6, in->kind);
-    db_bind_text(s, 7, in->category);
-    db_bind_int(s, 8, in->region_id);
-    if (county) db_bind_int(s, 9, county);
-    else db_bind_null(s, 9);
-    db_bind_text(s, 10, in->title);
-    db_bind_text(s, 11, in->content);
-    db_bind_text(s, 12, in->received_at);
-    db_bind_text(s, 13, in->urgency && *in->urgency ? in->urgency : "normal");
-    db_bind_int(s, 14, in->head_count > 0 ? in->head_count : (in->n_pet > 0 ? in->n_pet : 1));
-    db_bind_int(s, 15, first_time);
-    db_bind_int(s, 16, unit_id);
-#define BIND_ID(i, x)                                                                             \
-    do {                                                                                          \
-        if (x) db_bind_int(s, i, x);                                                              \
-        else db_bind_null(s, i);                                                                  \
-    } while (0)
-    BIND_ID(17, in->accused_unit_id);
-    BIND_ID(18, in->accused_user_id);
-    BIND_ID(19, in->reception_day_id);
-    BIND_ID(20, dup);
-    db_bind_int(s, 21, matter_final);
-    db_bind_text(s, 22, in->source && *in->source ? in->source : "console");
-    BIND_ID(23, (a ? a->user_id : 0));
-    db_bind_text(s, 24, now);
-    if ((rc = db_run(s))) goto fail;
-    int64_t cid = db_last_id(db);
-    if ((rc = set_query_code(db, cid, query_code))) goto fail;
-    for (int i = 0; i < in->n_pet; i++)
-        if ((rc = insert_petitioner(db, cid, i + 1, &in->pet[i]))) goto fail;
-    if (dup && (rc = add_link(db, cid, dup, "duplicate", a ? a->user_id : 0))) goto fail;
-    for (int i = 0; i < in->n_related; i++)
-        if ((rc = add_link(db, cid, in->related_ids[i], "related", a ? a->user_id : 0))) goto fail;
-    json_t *d = json_pack("{s:s,s:s,s:s,s:b,s:i}", "channel", in->channel, "kind", in->kind, "case_no", case_no,
-                          "first_time", first_time, "petitioners", in->n_pet);
-    if (dup) json_object_set_new(d, "duplicate_of", json_integer(dup));
-    if (auto_linked) json_object_set_new(d, "auto_linked", json_true());
-    if (matter_final) json_object_set_new(d, "matter_final", json_true());
-    if (in->new_matter) json_object_set_new(d, "new_matter", json_true());
-    char *dt = d ? json_dumps(d, JSON_COMPACT) : NULL;
-    json_decref(d);
-    if (!dt) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    char idt[24];
-    snprintf(idt, sizeof idt, "%lld", (long long)cid);
-    rc = add_event(db, a, cid, "register", "", "registered", "", dt, 1, NULL);
-    if (!rc) rc = st_audit_append(db, a, "case.create", "case", idt, 1, dt);
-    free(dt);
-    if (rc) goto fail;
-    if ((rc = store_due(db, cid, NULL, NULL))) goto fail;
-    if ((rc = db_commit(db))) return rc;
-    *id = cid;
-    return SX_OK;
-#undef REQUIRE
-#undef BIND_ID
-fail:
-    db_rollback(db);
-    query_code[0] = 0;
-    return rc;
-}
-
-/* ---------------------------------------------------------------- actions */
-
-/* A 复查/复核 request opens a linked new case copying the matter and its petitioners. */
-static int open_review_case(struct db *db, const struct audit_ctx *a, const struct case_row *orig,
-                            const char *reason, int level, int64_t *new_id)
-{
-    char now[32];
-    time_iso_now(now);
-    int year = day_year(st_case_today());
-    int64_t seq = 0;
-    struct db_stmt *s = db_prepare(db, "INSERT INTO case_seq (year, last) VALUES (?1, 1) ON CONFLICT (year)"
-                                       " DO UPDATE SET last = last + 1 RETURNING last");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, year);
-    int rc = db_int(s, &seq);
-    if (rc) return rc;
-    char case_no[32], placeholder[40];
-    snprintf(case_no, sizeof case_no, "XF-%d-%05lld", year, (long long)seq);
-    snprintf(placeholder, sizeof placeholder, "pending-%d-%lld", year, (long long)seq);
-    s = db_prepare(db, "INSERT INTO cases (case_no, year, seq, query_hash, channel, kind, category, region_id,"
-                       " county_id, title, content, received_at, urgency, head_count, first_time, unit_id,"
-                       " accused_unit_id, accused_user_id, review_level, parent_case_id, source, created_by,"
-                       " created_at, updated_at)"
-                       " SELECT ?1, ?2, ?3, ?4, channel, kind, category, region_id, county_id,"
-                       " ?5 || title, ?6, ?7, urgency, head_count, 0, unit_id, accused_unit_id, accused_user_id,"
-                       " ?8, id, source, ?9, ?7, ?7 FROM cases WHERE id = ?10");
-    if (!s) return SX_EINTERNAL;
-    db_bind_text(s, 1, case_no);
-    db_bind_int(s, 2, year);
-    db_bind_int(s, 3, seq);
-    db_bind_text(s, 4, placeholder);
-    db_bind_text(s, 5, level == 1 ? "【复查】" : "【复核】");
-    db_bind_text(s, 6, reason);
-    db_bind_text(s, 7, now);
-    db_bind_int(s, 8, level);
-    if (a && a->user_id > 0) db_bind_int(s, 9, a->user_id);
-    else db_bind_null(s, 9);
-    db_bind_int(s, 10, orig->id);
-    if ((rc = db_run(s))) return rc;
-    int64_t nid = db_last_id(db);
-    char code[QUERY_CODE_BUF];
-    if ((rc = set_query_code(db, nid, code))) return rc;
-    s = db_prepare(db, "INSERT INTO case_petitioners (case_id, seq, name, id_number_enc, id_number_masked, id_hash,"
-                       " phone_enc, phone_masked, phone_hash, phone_last4_hash, address, is_representative)"
-                       " SELECT ?1, seq, name, id_number_enc, id_number_masked, id_hash, phone_enc, phone_masked,"
-                       " phone_hash, phone_last4_hash, address, is_representative FROM case_petitioners"
-                       " WHERE case_id = ?2");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, nid);
-    db_bind_int(s, 2, orig->id);
-    if ((rc = db_run(s))) return rc;
-    if ((rc = add_link(db, nid, orig->id, "review", a ? a->user_id : 0))) return rc;
-    char d[96];
-    snprintf(d, sizeof d, "{\"review_level\":%d,\"parent_case_id\":%lld}", level, (long long)orig->id);
-    if ((rc = add_event(db, a, nid, "register", "", "registered", reason, d, 1, NULL))) return rc;
-    if ((rc = store_due(db, nid, NULL, NULL))) return rc;
-    *new_id = nid;
-    return SX_OK;
-}
-
-/* Checks of the 交办 inputs beyond presence: unit and handler exist, the handler works in that
- * unit, the deadline is a real day not in the past, and a 检举控告 never goes to the accused. */
-/* The organ type a case of this kind must be routed to by action a (交办 / 转送): 0 when unit_id
- * has it or none is needed; SX_EVALIDATION with a Chinese reason otherwise. */
-static int check_org_type(struct db *db, const struct case_row *r, enum case_action a, int64_t unit_id,
-                          const char **why)
-{
-    const char *need = case_route_org_type(r->cs.kind, a);
-    if (!need) return SX_OK;
-    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM units WHERE id = ? AND org_type = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, unit_id);
-    db_bind_text(s, 2, need);
-    int64_t n = 0;
-    int rc = db_int(s, &n);
-    if (rc) return rc;
-    if (n) return SX_OK;
-    *why = r->cs.kind == CK_LEGAL ? "涉法涉诉事项须转送政法机关（法院、检察院、公安机关、司法行政机关）依法处理"
-                                  : "检举控告事项须交由纪检监察机关办理";
-    return SX_EVALIDATION;
-}
-
-static int check_assign(struct db *db, const struct case_row *r, const struct case_action_input *in,
-                        const char **why, const char **field)
-{
-    if (!id_exists(db, "SELECT id FROM units WHERE id = ?", in->unit_id)) {
-        *field = "unit_id";
-        *why = "承办单位不存在";
-        return SX_EVALIDATION;
-    }
-    int rc = check_org_type(db, r, CA_ASSIGN, in->unit_id, why);
-    if (rc) {
-        if (rc == SX_EVALIDATION) *field = "unit_id";
-        return rc;
-    }
-    int64_t hunit = 0;
-    if (one_int(db, "SELECT unit_id FROM users WHERE id = ? AND status = 'active' AND kind = 'person'", in->handler_id,
-                &hunit) ||
-        hunit != in->unit_id) {
-        *field = "handler_id";
-        *why = "承办人不存在、已停用或不属于该承办单位";
-        return SX_EVALIDATION;
-    }
-    cal_day dl;
-    if (!in->deadline || strlen(in->deadline) != 10 || day_parse(in->deadline, 10, &dl) || dl < st_case_today()) {
-        *field = "deadline";
-        *why = "办理期限应为今天或以后的日期（YYYY-MM-DD）";
-        return SX_EVALIDATION;
-    }
-    if (r->accused_unit_id) {
-        struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM units t JOIN units acc ON acc.id = ?2"
-                                           " WHERE t.id = ?1 AND substr(t.path, 1, length(acc.path)) = acc.path");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, in->unit_id);
-        db_bind_int(s, 2, r->accused_unit_id);
-        int64_t n = 0;
-        if ((rc = db_int(s, &n))) return rc;
-        if (n) {
-            *field = "unit_id";
-            *why = "检举控告事项不得交由被检举控告的单位办理";
-            return SX_EVALIDATION;
-        }
-    }
-    if (r->accused_user_id && r->accused_user_id == in->handler_id) {
-        *field = "handler_id";
-        *why = "检举控告事项不得交由被检举控告人办理";
-        return SX_EVALIDATION;
-    }
-    return SX_OK;
-}
-
-/* 转送 to a unit of the master data: it exists, has the organ type the kind needs (涉法涉诉 →
- * 政法机关, 检举控告 → 纪检监察机关) and is not the accused; its name becomes forward_to when none
- * was typed (*name: arena-free copy in name[]). */
-static int check_forward(struct db *db, const struct case_row *r, const struct case_action_input *in,
-                         char name[256], const char **why, const char **field)
-{
-    name[0] = 0;
-    if (in->forward_unit_id <= 0) return SX_OK;
-    struct db_stmt *s = db_prepare(db, "SELECT name, path FROM units WHERE id = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, in->forward_unit_id);
-    int rc = db_step(s);
-    char path[200] = "";
-    if (rc == DB_ROW) {
-        snprintf(name, 256, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
-        snprintf(path, sizeof path, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
-    }
-    db_reset(s);
-    if (rc != DB_ROW) {
-        if (rc != DB_DONE) return rc;
-        *field = "forward_unit_id";
-        *why = "接收机关不存在";
-        return SX_EVALIDATION;
-    }
-    if ((rc = check_org_type(db, r, CA_FORWARD, in->forward_unit_id, why))) {
-        if (rc == SX_EVALIDATION) *field = "forward_unit_id";
-        return rc;
-    }
-    if (r->accused_unit_id) {
-        int64_t n = 0;
-        s = db_prepare(db, "SELECT COUNT(*) FROM units acc WHERE acc.id = ?1 AND substr(?2, 1, length(acc.path)) = acc.path");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, r->accused_unit_id);
-        db_bind_text(s, 2, path);
-        if ((rc = db_int(s, &n))) return rc;
-        if (n) {
-            *field = "forward_unit_id";
-            *why = "检举控告事项不得转送被检举控告的单位";
-            return SX_EVALIDATION;
-        }
-    }
-    return SX_OK;
-}
-
-/* Action inputs worth keeping on the timeline, as a JSON object (the caller's). */
-static json_t *event_data(struct db *db, const struct case_act_in *x, const struct case_action_input *in)
-{
-    json_t *d = json_object();
-    if (in->reason && *in->reason) json_object_set_new(d, "reason", json_string(in->reason));
-    switch (x->action) {
-    case CA_FORWARD:
-        json_object_set_new(d, "forward_to", json_string(in->forward_to ? in->forward_to : ""));
-        if (in->forward_unit_id > 0) json_object_set_new(d, "forward_unit_id", json_integer(in->forward_unit_id));
-        break;
-    case CA_ASSIGN: {
-        json_object_set_new(d, "unit_id", json_integer(in->unit_id));
-        json_object_set_new(d, "handler_id", json_integer(in->handler_id));
-        json_object_set_new(d, "deadline", json_string(in->deadline));
-        struct db_stmt *s = db_prepare(db, "SELECT (SELECT name FROM units WHERE id = ?1),"
-                                           " (SELECT display_name FROM users WHERE id = ?2)");
-        if (s) {
-            db_bind_int(s, 1, in->unit_id);
-            db_bind_int(s, 2, in->handler_id);
-            if (db_step(s) == DB_ROW) {
-                json_object_set_new(d, "unit_name", json_string(db_col_text(s, 0) ? db_col_text(s, 0) : ""));
-                json_object_set_new(d, "handler_name", json_string(db_col_text(s, 1) ? db_col_text(s, 1) : ""));
-            }
-            db_reset(s);
-        }
-        break;
-    }
-    case CA_CONTACT:
-    case CA_DOWN_VISIT:
-        json_object_set_new(d, "contact_how", json_string(in->contact_how));
-        json_object_set_new(d, "contact_with", json_string(in->contact_with));
-        if (x->contact_at && *x->contact_at) json_object_set_new(d, "contact_at", json_string(x->contact_at));
-        break;
-    case CA_REPLY:
-    case CA_ONSPOT:
-        json_object_set_new(d, "reply_text", json_string(in->reply_text));
-        if (in->outcome != CO_NONE) {
-            json_object_set_new(d, "outcome", json_string(case_outcome_code(in->outcome)));
-            json_object_set_new(d, "outcome_label", json_string(case_outcome_label(in->outcome)));
-        }
-        break;
-    case CA_CALLBACK:
-        json_object_set_new(d, "resolved", json_boolean(in->resolved == 1));
-        json_object_set_new(d, "satisfaction", json_string(case_satisfaction_code(in->satisfaction)));
-        json_object_set_new(d, "satisfaction_label", json_string(case_satisfaction_label(in->satisfaction)));
-        if (x->callback_how && *x->callback_how) json_object_set_new(d, "callback_how", json_string(x->callback_how));
-        break;
-    case CA_EXTEND_REQUEST: json_object_set_new(d, "extend_days", json_integer(in->extend_days)); break;
-    default: break;
-    }
-    return d;
-}
-
-/* Events the petitioner sees on the public page. */
-static int public_action(enum case_action a)
-{
-    switch (a) {
-    case CA_ACCEPT:
-    case CA_DECLINE:
-    case CA_FORWARD:
-    case CA_ASSIGN:
-    case CA_REPLY:
-    case CA_ONSPOT:
-    case CA_CALLBACK:
-    case CA_CLOSE:
-    case CA_EXTEND_APPROVE: return 1; /* the petitioner is told of an extension and why (art. 34) */
-    default: return 0;
-    }
-}
-
-/* The row update of an action: status, timestamps and the fields it sets. */
-static int apply_update(struct db *db, const struct case_viewer *v, const struct case_row *r,
-                        const struct case_act_in *x, const struct case_action_input *in, enum case_status next,
-                        int64_t ext_days, const char *ext_code)
-{
-    char now[32];
-    time_iso_now(now);
-    const char *ts_col = NULL;
-    switch (x->action) {
-    case CA_ACCEPT: ts_col = "accepted_at"; break;
-    case CA_ASSIGN: ts_col = "assigned_at"; break;
-    case CA_SIGN: ts_col = "signed_at"; break;
-    case CA_REPLY:
-    case CA_ONSPOT: ts_col = "replied_at"; break;
-    case CA_CALLBACK: ts_col = "called_back_at"; break;
-    case CA_CLOSE: ts_col = "closed_at"; break;
-    default: break;
-    }
-    /* One statement for all actions; each parameter is used only by the actions that set it. */
-    struct db_stmt *s = db_prepare(
-        db, "UPDATE cases SET status = ?2, version = version + 1, updated_at = ?3,"
-            " accepted_at = CASE WHEN ?4 = 'accepted_at' THEN ?3 ELSE accepted_at END,"
-            " assigned_at = CASE WHEN ?4 = 'assigned_at' THEN ?3 WHEN ?5 = 'return' THEN NULL ELSE assigned_at END,"
-            " signed_at = CASE WHEN ?4 = 'signed_at' THEN ?3 ELSE signed_at END,"
-            " replied_at = CASE WHEN ?4 = 'replied_at' THEN ?3 ELSE replied_at END,"
-            " called_back_at = CASE WHEN ?4 = 'called_back_at' THEN ?3 ELSE called_back_at END,"
-            " closed_at = CASE WHEN ?4 = 'closed_at' THEN ?3 ELSE closed_at END,"
-            " handling_unit_id = CASE ?5 WHEN 'assign' THEN ?6 WHEN 'return' THEN NULL ELSE handling_unit_id END,"
-            " handler_id = CASE ?5 WHEN 'assign' THEN ?7 WHEN 'return' THEN NULL ELSE handler_id END,"
-            " assign_deadline = CASE ?5 WHEN 'assign' THEN ?8 WHEN 'return' THEN NULL ELSE assign_deadline END,"
-            " forward_to = CASE ?5 WHEN 'forward' THEN ?9 ELSE forward_to END,"
-            " decline_reason = CASE ?5 WHEN 'decline' THEN ?10 ELSE decline_reason END,"
-            " reply_text = CASE WHEN ?5 IN ('reply', 'onspot') THEN ?11 ELSE reply_text END,"
-            " outcome = CASE WHEN ?5 IN ('reply', 'onspot') THEN ?12 ELSE outcome END,"
-            " resolved = CASE ?5 WHEN 'callback' THEN ?13 ELSE resolved END,"
-            " satisfaction = CASE ?5 WHEN 'callback' THEN ?14 ELSE satisfaction END,"
-            " ext = ?15, extension_days = ?16,"
-            " supervised = CASE ?5 WHEN 'supervise' THEN 1 ELSE supervised END,"
-            " supervise_comment = CASE ?5 WHEN 'supervise' THEN ?10 ELSE supervise_comment END,"
-            " leader_in_charge = CASE ?5 WHEN 'take_charge' THEN ?17 ELSE leader_in_charge END,"
-            " review_requested = CASE WHEN ?5 IN ('review_request', 'recheck_request') THEN 1"
-            " ELSE review_requested END,"
-            " forward_unit_id = CASE ?5 WHEN 'forward' THEN ?18 ELSE forward_unit_id END,"
-            " ext_reason = CASE ?5 WHEN 'extend_request' THEN ?10 ELSE ext_reason END,"
-            " kind = CASE ?5 WHEN 'reclassify' THEN ?19 ELSE kind END"
-            " WHERE id = ?1 AND version = ?20");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, r->id);
-    db_bind_text(s, 2, case_status_code(next));
-    db_bind_text(s, 3, now);
-    db_bind_text(s, 4, ts_col ? ts_col : "");
-    db_bind_text(s, 5, case_action_code(x->action));
-    db_bind_int(s, 6, in->unit_id);
-    db_bind_int(s, 7, in->handler_id);
-    db_bind_text(s, 8, in->deadline ? in->deadline : "");
-    db_bind_text(s, 9, in->forward_to ? in->forward_to : "");
-    db_bind_text(s, 10, in->reason ? in->reason : "");
-    db_bind_text(s, 11, in->reply_text ? in->reply_text : "");
-    db_bind_text(s, 12, in->outcome != CO_NONE ? case_outcome_code(in->outcome) : "");
-    db_bind_int(s, 13, in->resolved == 1 ? 1 : 0);
-    db_bind_text(s, 14, in->satisfaction != SAT_NONE ? case_satisfaction_code(in->satisfaction) : "");
-    db_bind_text(s, 15, ext_code);
-    db_bind_int(s, 16, ext_days);
-    db_bind_int(s, 17, v->user_id);
-    if (in->forward_unit_id > 0) db_bind_int(s, 18, in->forward_unit_id);
-    else db_bind_null(s, 18);
-    db_bind_text(s, 19, in->new_kind >= 0 ? case_kind_code((enum case_kind)in->new_kind) : r->kind);
-    db_bind_int(s, 20, r->version);
-    int rc = db_run(s);
-    if (rc) return rc;
-    if (db_changes(db) != 1) return SX_EVERSION; /* changed since it was read */
-    /* A closed 复核 case makes the matter final for the whole chain (2022 art. 36). */
-    if (x->action == CA_CLOSE && r->cs.review_level == 2) {
-        s = db_prepare(db, "UPDATE cases SET matter_final = 1 WHERE id = ?1 OR id = ?2"
-                           " OR id = (SELECT parent_case_id FROM cases WHERE id = ?2)");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, r->id);
-        db_bind_int(s, 2, r->parent_case_id);
-        if ((rc = db_run(s))) return rc;
-    }
-    return SX_OK;
-}
-
-/* Binds uploaded attachments of the case (not yet bound) to the event. */
-static int bind_attachments(struct db *db, int64_t case_id, int64_t event_id, const int64_t *ids, int n,
-                            const char **field)
-{
-    for (int i = 0; i < n; i++) {
-        struct db_stmt *s = db_prepare(db, "UPDATE case_attachments SET event_id = ? WHERE id = ? AND case_id = ?"
-                                           " AND event_id IS NULL");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, event_id);
-        db_bind_int(s, 2, ids[i]);
-        db_bind_int(s, 3, case_id);
-        int rc = db_run(s);
-        if (rc) return rc;
-        if (db_changes(db) != 1) {
-            *field = "attachment_ids";
-            return SX_EVALIDATION;
-        }
-    }
-    return SX_OK;
-}
-
-/* The case this one repeats: number, status and next deadline (for the notices). */
-static int dup_brief(struct db *db, int64_t dup, char no[32], char status[16], char due[16])
-{
-    no[0] = status[0] = due[0] = 0;
-    struct db_stmt *s = db_prepare(db, "SELECT case_no, status, due_date FROM cases WHERE id = ?");
-    if (!s) return SX_EINTERNAL;
-    db_bind_int(s, 1, dup);
-    int rc = db_step(s);
-    if (rc == DB_ROW) {
-        cpy(no, 32, db_col_text(s, 0));
-        cpy(status, 16, db_col_text(s, 1));
-        cpy(due, 16, db_col_text(s, 2));
-    }
-    db_reset(s);
-    return rc == DB_ROW || rc == DB_DONE ? SX_OK : rc;
-}
-
-/* Inputs the system supplies when the clerk leaves them out: 首办负责制 (a repeat's 交办 goes to
- * the first case's handling unit and handler), and the reason of declining a repeat (the same
- * matter in handling, art. 19; or closed by 复核, art. 36). */
-static int act_defaults(struct db *db, const struct case_row *r, enum case_action a, struct case_action_input *in,
-                        char *reason, size_t n)
-{
-    if (a == CA_ASSIGN && in->unit_id <= 0 && r->duplicate_of) {
-        json_t *hint = NULL;
-        int rc = routing_hint_json(db, r, &hint);
-        if (rc) return rc;
-        if (hint) {
-            in->unit_id = json_integer_value(json_object_get(hint, "unit_id"));
-            if (in->handler_id <= 0) in->handler_id = json_integer_value(json_object_get(hint, "handler_id"));
-            json_decref(hint);
-        }
-    }
-    if (a == CA_DECLINE && (!in->reason || !*in->reason) && (r->cs.matter_final || r->cs.open_repeat)) {
-        char no[32], st[16], due[16];
-        int rc = dup_brief(db, r->duplicate_of, no, st, due);
-        if (rc) return rc;
-        if (r->cs.matter_final) snprintf(reason, n, "同一事实和理由已经复查、复核终结（%s），不再受理", no);
-        else snprintf(reason, n, "与正在办理期限内的信访事项%s为同一事项", no);
-        in->reason = reason;
-    }
-    return SX_OK;
-}
-
-/* 更正性质: the corrected kind must fit where the case already is — a 检举控告 must be in the
- * hands of a 纪检监察 organ and never of the accused. */
-static int check_reclassify(struct db *db, const struct case_row *r, const struct case_action_input *in,
-                            const char **why, const char **field)
-{
-    if (in->new_kind != CK_REPORT || !r->handling_unit_id) return SX_OK;
-    struct case_row as_report = *r;
-    as_report.cs.kind = CK_REPORT;
-    int rc = check_org_type(db, &as_report, CA_ASSIGN, r->handling_unit_id, why);
-    if (rc == SX_EVALIDATION) {
-        *why = "检举控告事项须由纪检监察机关办理：请先由承办单位退回，再交纪检监察机关";
-        *field = "kind";
-    }
-    return rc;
-}
-
-/* What the timeline keeps beyond the inputs: the notice a decline or an extension gives the
- * petitioner, the extended deadline, the kinds of a correction. */
-static int event_extras(struct db *db, const struct case_settings *set, const struct calendar *cal,
-                        const struct case_row *r, enum case_action a, const struct case_action_input *in, json_t *d)
-{
-    char *notice = NULL;
-    if (a == CA_DECLINE) {
-        char no[32], st[16], due[16];
-        int rc = r->duplicate_of ? dup_brief(db, r->duplicate_of, no, st, due) : SX_OK;
-        if (rc) return rc;
-        if (r->cs.matter_final) notice = case_notice_final(r->title, no);
-        else if (r->cs.open_repeat) notice = case_notice_repeat_open(r->title, no, case_status_label_of(st), due);
-        else notice = case_notice_decline(r->title, in->reason);
-        if (!notice) return SX_EINTERNAL;
-    } else if (a == CA_EXTEND_APPROVE) {
-        struct case_row ext = *r;
-        ext.cs.ext = EXT_APPROVED;
-        char day[11];
-        fmt_day(close_due(set, cal, &ext), day);
-        struct db_stmt *s = db_prepare(db, "SELECT ext_reason FROM cases WHERE id = ?");
-        if (!s) return SX_EINTERNAL;
-        db_bind_int(s, 1, r->id);
-        int rc = db_step(s);
-        char *reason = rc == DB_ROW ? strdup(db_col_text(s, 0) ? db_col_text(s, 0) : "") : NULL;
-        db_reset(s);
-        if (rc != DB_ROW || !reason) {
-            free(reason);
-            return rc == DB_ROW || rc == DB_DONE ? SX_EINTERNAL : rc;
-        }
-        json_object_set_new(d, "extend_days", json_integer(r->extension_days));
-        json_object_set_new(d, "due_date", json_string(day));
-        json_object_set_new(d, "request_reason", json_string(reason));
-        notice = case_notice_extension(r->title, day, reason);
-        free(reason);
-        if (!notice) return SX_EINTERNAL;
-    } else if (a == CA_RECLASSIFY) {
-        const char *to = case_kind_code((enum case_kind)in->new_kind);
-        json_object_set_new(d, "from_kind", json_string(r->kind));
-        json_object_set_new(d, "from_kind_label", json_string(case_kind_label_of(r->kind)));
-        json_object_set_new(d, "to_kind", json_string(to));
-        json_object_set_new(d, "to_kind_label", json_string(case_kind_label_of(to)));
-    } else if (a == CA_ACCEPT && r->cs.matter_final) {
-        json_object_set_new(d, "accepted_despite_final", json_true());
-    }
-    if (notice) json_object_set_new(d, "notice", json_string(notice));
-    free(notice);
-    return SX_OK;
-}
-
-int st_case_act(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
-                const struct case_act_in *x, json_t **out, const char **why, const char **field,
-                json_t **allowed)
-{
-    *out = NULL;
-    *why = NULL;
-    *field = NULL;
-    *allowed = NULL;
-    if ((unsigned)x->action >= CA__COUNT) return SX_EVALIDATION;
-    struct case_settings set;
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct calendar *cal = NULL;
-    char *data = NULL;
-    struct case_row r;
-    if ((rc = load_row(db, v, id, &r))) goto fail;
-    if (x->expected_version && x->expected_version != r.version) {
-        rc = SX_EVERSION;
-        goto fail;
-    }
-    if ((rc = st_case_settings_get(db, &set))) goto fail;
-    if (!(cal = calendar_new(db))) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    /* The permission first (403), then the state (409 with what is allowed), then the inputs
-     * (422) and whether the actor is on the handling side (403). */
-    int p = perm_from_code(case_action_perm(x->action));
-    if (p < 0 || !(v->perms & perm_bit(p))) {
-        *why = "您没有该操作的权限";
-        rc = SX_EFORBIDDEN;
-        goto fail;
-    }
-    struct case_action_input in = x->in;
-    in.extend_max_days = set.dl.max_extension_days;
-    const char *state_why = NULL;
-    rc = case_flow_check(&r.cs, x->action, NULL, &state_why);
-    if (rc == SX_EVALIDATION) rc = SX_OK; /* inputs are checked below, after the state */
-    if (!rc) rc = window_open(&set, cal, &r, x->action, &state_why);
-    if (rc == SX_ECONFLICT) {
-        *why = state_why;
-        *allowed = allowed_json(&set, cal, v, &r, 0);
-        goto fail;
-    }
-    if (rc) goto fail;
-    char forward_name[256], reason_buf[160];
-    if ((rc = act_defaults(db, &r, x->action, &in, reason_buf, sizeof reason_buf))) goto fail;
-    if ((rc = case_flow_check(&r.cs, x->action, &in, why))) goto fail;
-    if ((rc = may_act(&set, v, &r, x->action, why))) goto fail;
-    if (x->action == CA_ASSIGN && (rc = check_assign(db, &r, &in, why, field))) goto fail;
-    if (x->action == CA_FORWARD) {
-        if ((rc = check_forward(db, &r, &in, forward_name, why, field))) goto fail;
-        if (forward_name[0] && (!in.forward_to || !*in.forward_to)) in.forward_to = forward_name;
-    }
-    if (x->action == CA_RECLASSIFY && (rc = check_reclassify(db, &r, &in, why, field))) goto fail;
-    const char *ext_code = case_ext_code(r.cs.ext);
-    int64_t ext_days = r.extension_days;
-    if (x->action == CA_EXTEND_REQUEST) {
-        const char *w2 = NULL;
-        cal_day due = close_due(&set, cal, &r), out_day;
-        if (due && deadline_extend(&set.dl, cal, due, in.extend_days, 0, &out_day, &w2)) {
-            *why = w2;
-            *field = "extend_days";
-            rc = SX_EVALIDATION;
-            goto fail;
-        }
-        ext_code = "pending";
-        ext_days = in.extend_days;
-    } else if (x->action == CA_EXTEND_APPROVE) {
-        ext_code = "approved";
-    } else if (x->action == CA_EXTEND_REJECT) {
-        ext_code = "rejected";
-        ext_days = 0;
-    }
-    enum case_status next = case_flow_next(&r.cs, x->action);
-    if ((rc = apply_update(db, v, &r, x, &in, next, ext_days, ext_code))) goto fail;
-    int64_t review_id = 0;
-    if (x->action == CA_REVIEW_REQUEST || x->action == CA_RECHECK_REQUEST) {
-        if ((rc = open_review_case(db, a, &r, in.reason, x->action == CA_REVIEW_REQUEST ? 1 : 2, &review_id)))
-            goto fail;
-    }
-    json_t *dj = event_data(db, x, &in);
-    if (!dj) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    if (review_id) json_object_set_new(dj, "review_case_id", json_integer(review_id));
-    if ((rc = event_extras(db, &set, cal, &r, x->action, &in, dj))) {
-        json_decref(dj);
-        goto fail;
-    }
-    data = json_dumps(dj, JSON_COMPACT);
-    json_decref(dj);
-    if (!data) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    int64_t event_id = 0;
-    if ((rc = add_event(db, a, id, case_action_code(x->action), case_status_code(r.cs.status),
-                        case_status_code(next), x->note, data, public_action(x->action), &event_id)))
-        goto fail;
-    if ((rc = bind_attachments(db, id, event_id, x->attachment_ids, x->n_attachments, field))) {
-        if (rc == SX_EVALIDATION) *why = "附件不存在、不属于本事项或已关联到其他记录";
-        goto fail;
-    }
-    if ((rc = store_due(db, id, &set, cal))) goto fail;
-    char idt[24], action[48];
-    snprintf(idt, sizeof idt, "%lld", (long long)id);
-    snprintf(action, sizeof action, "case.%s", case_action_code(x->action));
-    if ((rc = st_audit_append(db, a, action, "case", idt, 1, data))) goto fail;
-    free(data);
-    data = NULL;
-    free(cal);
-    cal = NULL;
-    if ((rc = db_commit(db))) return rc;
-    rc = st_case_get(db, v, id, out);
-    if (rc == SX_ENOTFOUND) {
-        /* Done, but the actor no longer sees the case (退回: it left the unit's hands). */
-        *out = json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)id, "status", case_status_code(next),
-                         "status_label", case_status_label(next), "visible", 0);
-        return *out ? SX_OK : SX_EINTERNAL;
-    }
-    return rc;
-fail:
-    free(data);
-    free(cal);
-    db_rollback(db);
-    return rc;
-}
-
-int st_case_new_query_code(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id,
-                           char query_code[QUERY_CODE_BUF])
-{
-    query_code[0] = 0;
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct case_row r;
-    char idt[24];
-    snprintf(idt, sizeof idt, "%lld", (long long)id);
-    if ((rc = load_row(db, v, id, &r))) goto fail;
-    if ((rc = set_query_code(db, id, query_code))) goto fail;
-    if ((rc = add_event(db, a, id, "query_code", "", "", "", "{}", 0, NULL))) goto fail;
-    if ((rc = st_audit_append(db, a, "case.query_code", "case", idt, 1, ""))) goto fail;
-    if ((rc = db_commit(db))) goto fail2;
-    return SX_OK;
-fail:
-    db_rollback(db);
-fail2:
-    query_code[0] = 0;
-    return rc;
-}
-
-int st_case_link(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t id, int64_t other,
-                 const char *note)
-{
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct case_row r1, r2;
-    if ((rc = load_row(db, v, id, &r1))) goto fail;
-    if (id == other || load_row(db, v, other, &r2)) {
-        rc = SX_EVALIDATION;
-        goto fail;
-    }
-    if ((rc = add_link(db, id, other, "related", a ? a->user_id : 0))) goto fail;
-    char d[64], idt[24];
-    snprintf(d, sizeof d, "{\"case_id\":%lld}", (long long)other);
-    if ((rc = add_event(db, a, id, "link", "", "", note, d, 0, NULL))) goto fail;
-    snprintf(d, sizeof d, "{\"case_id\":%lld}", (long long)id);
-    if ((rc = add_event(db, a, other, "link", "", "", note, d, 0, NULL))) goto fail;
-    snprintf(idt, sizeof idt, "%lld", (long long)id);
-    snprintf(d, sizeof d, "{\"other\":%lld}", (long long)other);
-    if ((rc = st_audit_append(db, a, "case.link", "case", idt, 1, d))) goto fail;
-    return db_commit(db);
-fail:
-    db_rollback(db);
     return rc;
 }
 

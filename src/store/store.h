@@ -95,6 +95,11 @@ int st_policy_put(struct db *db, const struct security_policy *p);
 size_t st_policy_describe(const struct security_policy *p, char *out, size_t n);
 int st_setting_get(struct db *db, const char *key, char *buf, size_t n); /* SX_ENOTFOUND if absent */
 int st_setting_set(struct db *db, const char *key, const char *value);   /* no audit; caller's tx */
+/* Where the deadline registry's recomputation stands (app/deadlines.c owns the value); a
+ * migration that needs every running deadline recomputed sets it to ST_DEADLINES_START_OVER and
+ * the server's worker does the rest. */
+#define ST_DEADLINES_PENDING_KEY "deadlines.pending"
+#define ST_DEADLINES_START_OVER "0:0"
 /* Compare and set: replaces key's value only while it is still old (NULL: while there is no
  * such key), in the statement itself, so of two writers on one database exactly one wins;
  * SX_EVERSION for the other. */
