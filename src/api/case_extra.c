@@ -1,5 +1,6 @@
 /* /api/v1/cases (repeat matching, attachments, export), /api/v1/todo, /api/v1/settings/cases. */
 #include "api.h"
+#include "../app/cases.h"
 #include "../app/settings.h"
 #include "../domain/calendar.h"
 #include "../domain/mime.h"
@@ -122,21 +123,15 @@ static int attach(struct req *r)
     if (r->body_len == 0) return req_fail(r, SX_EVALIDATION, "body", "附件内容为空");
     struct case_viewer v;
     if ((rc = case_viewer_of(r, &v))) return rc;
-    struct audit_ctx a;
-    req_audit_ctx(r, &a);
-    /* mime NULL: the store answers SX_EMEDIA, after the visibility check (an invisible case is
-     * 404 whatever is sent). */
-    const char *mime = mime_detect(r->body, r->body_len);
-    json_t *out;
-    rc = st_case_attach(req_db(r), &a, &v, id, name, mime, r->body, r->body_len, &out);
-    if (rc == SX_EMEDIA)
-        return req_fail(r, rc, "body",
-                        "不支持的附件类型：只能上传 PDF、JPEG、PNG、GIF、WebP 图片、Word（.docx）、Excel（.xlsx）文档或 UTF-8 "
-                        "文本文件");
-    if (rc == SX_ETOOLARGE)
-        return req_fail(r, SX_ECONFLICT, NULL,
-                        arena_printf(&r->arena, "每件信访事项最多上传%d个附件", CASE_MAX_ATTACHMENTS));
-    if (rc) return api_rc(r, rc);
+    /* mime NULL: the use case answers SX_EMEDIA, after the visibility check (an invisible case
+     * is 404 whatever is sent). */
+    struct case_attach x = {.v = &v, .case_id = id, .name = name, .mime = mime_detect(r->body, r->body_len),
+                            .data = r->body, .len = r->body_len};
+    if ((rc = api_write(r, app_case_attach, &x, 0))) {
+        json_decref(x.out);
+        return rc;
+    }
+    json_t *out = x.out;
     return reply_json(r, 201, out);
 }
 

@@ -216,10 +216,13 @@ static int rate(struct req *r)
     struct audit_ctx a;
     req_audit_ctx(r, &a);
     struct db *db = req_db(r);
-    const char *why = NULL;
-    rc = st_case_public_rate(db, &a, ch, lh, sat, &why);
-    if (rc == SX_ENOTFOUND) return req_fail(r, rc, NULL, LOOKUP_FAILED);
-    if (rc) return req_fail(r, rc, NULL, why);
+    struct case_public_rate x = {.code_hash = ch, .last4_hash = lh, .satisfaction = sat};
+    struct app_err e;
+    rc = app_write(db, &a, app_case_public_rate, &x, &e);
+    if (rc == SX_ENOTFOUND) rc = req_fail(r, rc, NULL, LOOKUP_FAILED);
+    else if (rc) rc = api_app_fail(r, &e);
+    app_err_clear(&e);
+    if (rc) return rc;
     json_t *o = NULL;
     if ((rc = st_case_public_lookup(db, ch, lh, &o))) return api_rc(r, rc);
     return reply_json(r, 200, o);

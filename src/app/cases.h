@@ -51,6 +51,26 @@ struct case_pii_view {
 };
 int app_case_pii_view(struct app_ctx *c, void *arg);
 
+/* ---- attachments and the public rating (case_files.c) ---- */
+/* Stores an upload (content-addressed) as an attachment of a visible case, an "attach" event
+ * naming it; audited "case.attach". SX_EMEDIA when mime is NULL (a refused type, said only about
+ * a visible case), SX_ECONFLICT when the case has CASE_MAX_ATTACHMENTS. */
+struct case_attach {
+    const struct case_viewer *v;
+    int64_t case_id;
+    const char *name, *mime;
+    const void *data;
+    size_t len;
+    json_t *out; /* out, the caller's: {id, name, mime, size, sha256} */
+};
+int app_case_attach(struct app_ctx *c, void *arg);
+/* The petitioner's rating of the reply, once, after the reply (SX_ECONFLICT otherwise), found by
+ * the keyed hashes of the query code and the phone's last four digits (SX_ENOTFOUND). */
+struct case_public_rate {
+    const char *code_hash, *last4_hash, *satisfaction;
+};
+int app_case_public_rate(struct app_ctx *c, void *arg);
+
 /* ---- workflow actions (case_actions.c) ---- */
 /* One action: the permission first (403), then the state and the action's window (409 with
  * "allowed": the actions allowed now), then the inputs (422 with the field) and the handling side

@@ -325,3 +325,8 @@ json_t *case_allowed_json(const struct case_settings *set, const struct calendar
     }
     return out;
 }
+
+int case_status_rateable(const char *status)
+{
+    return status && (!strcmp(status, "replied") || !strcmp(status, "called_back") || !strcmp(status, "closed"));
+}

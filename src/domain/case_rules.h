@@ -102,6 +102,8 @@ int case_action_public(enum case_action a);
 /* The timestamp column an action sets ("accepted_at"…), NULL when none. */
 const char *case_action_stamp(enum case_action a);
 
+/* Whether the petitioner may rate the reply of a case in this status (replied or later). */
+int case_status_rateable(const char *status);
 /* The case number of the seq-th case registered in year: "XF-2026-00042". */
 void case_number_format(int year, int64_t seq, char out[32]);
 /* The decline reason the system gives a repeat when the clerk leaves it out: the same matter

@@ -197,6 +197,21 @@ int st_case_user_unit(struct db *db, int64_t user_id, int64_t *unit_id);
 int st_case_path_within(struct db *db, const char *path, int64_t ancestor_id, int *yes);
 /* Names of a unit and a user ("" when absent), for the timeline. */
 int st_case_names(struct db *db, int64_t unit_id, int64_t user_id, char unit_name[256], char user_name[128]);
+/* The status of a case the viewer sees; SX_ENOTFOUND. */
+int st_case_status_of(struct db *db, const struct case_viewer *v, int64_t id, char status[16]);
+int st_case_attachment_count(struct db *db, int64_t case_id, int64_t *n);
+/* Stores the bytes content-addressed (once per sha256) and adds an attachment of the case not yet
+ * bound to an event; *id the attachment's. */
+int st_case_attachment_insert(struct db *db, int64_t case_id, const char *name, const char *mime, const void *data,
+                              size_t len, const char *sha256, int64_t uploaded_by, const char *now, int64_t *id);
+/* Sets updated_at. */
+int st_case_touch(struct db *db, int64_t id, const char *now);
+/* A citizen's rating: the case's own status, the status of the case whose progress it shows (eff,
+ * st_case_public_find) and whether it was rated already. */
+int st_case_rating_state(struct db *db, int64_t id, int64_t eff, char own_status[16], char eff_status[16],
+                         int *rated);
+/* Records the rating once; SX_EVERSION when it was rated meanwhile. */
+int st_case_set_rating(struct db *db, int64_t id, const char *satisfaction, const char *now);
 /* 首办负责制: where a repeat goes — {unit_id, unit_name, handler_id, handler_name, case_no} of the
  * first case's handling, or NULL when it has none. */
 int st_case_routing_hint(struct db *db, const struct case_facts *r, json_t **out);
@@ -235,11 +250,6 @@ void st_case_public_viewer(struct case_viewer *v, struct scope *all);
  * first_time: bool, repeat_of: item|null, repeat_final, repeat_open} ordered by rank. */
 int st_case_match(struct db *db, const struct case_viewer *v, const struct case_match_in *in, json_t **out);
 #define CASE_MAX_ATTACHMENTS 20
-/* Stores bytes content-addressed (sha256) and adds the attachment to a visible case; audited.
- * SX_ETOOLARGE when the case has CASE_MAX_ATTACHMENTS; SX_EMEDIA when mime is NULL (a refused
- * type: checked after visibility, so an invisible case stays SX_ENOTFOUND). */
-int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t case_id,
-                   const char *name, const char *mime, const void *data, size_t len, json_t **out);
 /* An attachment of a visible case: meta {id,name,mime,size,sha256} and the bytes (malloc'd). */
 int st_case_attachment(struct db *db, const struct case_viewer *v, int64_t case_id, int64_t att_id, json_t **meta,
                        void **data, size_t *len);
@@ -267,7 +277,8 @@ int st_case_due_warnings(struct db *db, json_t *items);
 /* A case by query code hash and the hash of the phone's last four digits (any petitioner).
  * SX_ENOTFOUND for either mismatch (callers answer identically). Public view only. */
 int st_case_public_lookup(struct db *db, const char *code_hash, const char *last4_hash, json_t **out);
-/* Records the petitioner's rating once, after the reply. SX_ECONFLICT with *why otherwise. */
-int st_case_public_rate(struct db *db, const struct audit_ctx *a, const char *code_hash, const char *last4_hash,
-                        const char *satisfaction, const char **why);
+/* The case a query code and a phone's last four digits (keyed hashes) find, and the case whose
+ * progress it shows (*eff: the earlier case of a repeat merged into it, else id). SX_ENOTFOUND
+ * for either mismatch (callers answer identically). */
+int st_case_public_find(struct db *db, const char *code_hash, const char *last4_hash, int64_t *id, int64_t *eff);
 #endif

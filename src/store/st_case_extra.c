@@ -1,4 +1,5 @@
-/* Petition cases: attachments, 我的待办 and the export rows (repeat detection: st_case_repeat.c).
+/* Petition cases: reading attachments, 我的待办 and the export rows (uploads: app/case_files.c;
+ * repeat detection: st_case_repeat.c).
  * Every statement goes through CASE_VISIBLE (st_case_prepare): an invisible case is not found. */
 #include "store.h"
 #include "../domain/perm.h"
@@ -14,101 +15,6 @@
 #include <time.h>
 
 /* ---- attachments ---- */
-
-int st_case_attach(struct db *db, const struct audit_ctx *a, const struct case_viewer *v, int64_t case_id,
-                   const char *name, const char *mime, const void *data, size_t len, json_t **out)
-{
-    *out = NULL;
-    char *dt = NULL; /* the event's data, also the audit details */
-    unsigned char h[crypto_hash_sha256_BYTES];
-    char sha[crypto_hash_sha256_BYTES * 2 + 1], now[32];
-    crypto_hash_sha256(h, data, len);
-    sodium_bin2hex(sha, sizeof sha, h, sizeof h);
-    time_iso_now(now);
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    struct db_stmt *s = st_case_prepare(db, "SELECT c.status FROM cases c WHERE " CASE_VISIBLE " AND c.id = ?15", v);
-    if (!s) goto fail;
-    db_bind_int(s, 15, case_id);
-    json_t *row = NULL;
-    if ((rc = db_one_json(s, &row))) goto fail;
-    if (!row) {
-        rc = SX_ENOTFOUND;
-        goto fail;
-    }
-    char status[32];
-    snprintf(status, sizeof status, "%s", json_string_value(json_object_get(row, "status")));
-    json_decref(row);
-    if (!mime) { /* the type was refused: said only about a case the viewer sees */
-        rc = SX_EMEDIA;
-        goto fail;
-    }
-    int64_t n = 0;
-    if (!(s = db_prepare(db, "SELECT COUNT(*) FROM case_attachments WHERE case_id = ?1"))) goto fail;
-    db_bind_int(s, 1, case_id);
-    if ((rc = db_int(s, &n))) goto fail;
-    if (n >= CASE_MAX_ATTACHMENTS) {
-        rc = SX_ETOOLARGE;
-        goto fail;
-    }
-    if (!(s = db_prepare(db, "INSERT OR IGNORE INTO case_blobs (sha256, size, data) VALUES (?1, ?2, ?3)"))) goto fail;
-    db_bind_text(s, 1, sha);
-    db_bind_int(s, 2, (int64_t)len);
-    db_bind_blob(s, 3, data, len);
-    if ((rc = db_run(s))) goto fail;
-    /* event_id stays NULL: a later workflow action binds the attachment to its own event
-     * (attachment_ids); the upload itself is recorded as an "attach" event naming it. */
-    if (!(s = db_prepare(db, "INSERT INTO case_attachments (case_id, name, mime, size, sha256, uploaded_by,"
-                             " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")))
-        goto fail;
-    db_bind_int(s, 1, case_id);
-    db_bind_text(s, 2, name);
-    db_bind_text(s, 3, mime);
-    db_bind_int(s, 4, (int64_t)len);
-    db_bind_text(s, 5, sha);
-    if (a->user_id > 0) db_bind_int(s, 6, a->user_id);
-    else db_bind_null(s, 6);
-    db_bind_text(s, 7, now);
-    if ((rc = db_run(s))) goto fail;
-    int64_t att_id = db_last_id(db);
-    json_t *d = json_pack("{s:I,s:s,s:s,s:I,s:s}", "attachment_id", (json_int_t)att_id, "name", name, "mime", mime,
-                          "size", (json_int_t)len, "sha256", sha);
-    dt = d ? json_dumps(d, JSON_COMPACT) : NULL;
-    json_decref(d);
-    if (!dt) goto fail;
-    s = db_prepare(db, "INSERT INTO case_events (case_id, action, from_status, to_status, actor_id, actor_name, at,"
-                       " note, data) VALUES (?1, 'attach', ?2, ?2, ?3,"
-                       " COALESCE((SELECT display_name FROM users WHERE id = ?3), ?4, ''), ?5, ?6, ?7)");
-    if (!s) goto fail;
-    db_bind_int(s, 1, case_id);
-    db_bind_text(s, 2, status);
-    if (a->user_id > 0) db_bind_int(s, 3, a->user_id);
-    else db_bind_null(s, 3);
-    db_bind_text(s, 4, a->username);
-    db_bind_text(s, 5, now);
-    db_bind_text(s, 6, name);
-    db_bind_text(s, 7, dt);
-    if ((rc = db_run(s))) goto fail;
-    if (!(s = db_prepare(db, "UPDATE cases SET updated_at = ?2 WHERE id = ?1"))) goto fail;
-    db_bind_int(s, 1, case_id);
-    db_bind_text(s, 2, now);
-    if ((rc = db_run(s))) goto fail;
-    *out = json_pack("{s:I,s:s,s:s,s:I,s:s}", "id", (json_int_t)att_id, "name", name, "mime", mime, "size",
-                     (json_int_t)len, "sha256", sha);
-    if (!*out) goto fail;
-    char idt[24];
-    snprintf(idt, sizeof idt, "%lld", (long long)case_id);
-    if ((rc = st_audit_append(db, a, "case.attach", "case", idt, 1, dt))) goto fail;
-    if ((rc = db_commit(db))) goto fail;
-    free(dt);
-    return SX_OK;
-fail:
-    db_rollback(db);
-    free(dt);
-    json_decref(*out);
-    *out = NULL;
-    return rc ? rc : SX_EINTERNAL;
-}
 
 int st_case_attachment(struct db *db, const struct case_viewer *v, int64_t case_id, int64_t att_id, json_t **meta,
                        void **data, size_t *len)

@@ -135,11 +135,6 @@ static int effective_case(struct db *db, int64_t id, int64_t *eff)
     return SX_OK;
 }
 
-/* Statuses after which the petitioner may rate the reply. */
-static int status_after_reply(const char *code)
-{
-    return !strcmp(code, "replied") || !strcmp(code, "called_back") || !strcmp(code, "closed");
-}
 
 /* A malloc'd notice as a JSON string (NULL when out of memory). */
 static json_t *notice_json(char *t)
@@ -315,7 +310,7 @@ static int public_view(struct db *db, int64_t id, int64_t eff, json_t **out)
     json_object_set_new(o, "deadline_state", json_string(state));
     json_object_set_new(o, "deadline_state_label", json_string(state_label));
     json_object_set_new(o, "merged", json_boolean(eff != id));
-    json_object_set_new(o, "can_rate", json_boolean(rating <= 0 && status_after_reply(status)));
+    json_object_set_new(o, "can_rate", json_boolean(rating <= 0 && case_status_rateable(status)));
 
     json_t *tl = json_array();
     json_object_set_new(o, "timeline", tl);
@@ -349,69 +344,8 @@ int st_case_public_lookup(struct db *db, const char *code_hash, const char *last
     return public_view(db, id, eff, out);
 }
 
-int st_case_public_rate(struct db *db, const struct audit_ctx *a, const char *code_hash, const char *last4_hash,
-                        const char *satisfaction, const char **why)
+int st_case_public_find(struct db *db, const char *code_hash, const char *last4_hash, int64_t *id, int64_t *eff)
 {
-    int sat = case_satisfaction_from_code(satisfaction);
-    if (sat <= 0) {
-        if (why) *why = "请选择满意、基本满意或不满意";
-        return SX_EVALIDATION;
-    }
-    int rc = db_begin_write(db);
-    if (rc) return rc;
-    int64_t id, eff;
-    if ((rc = find_case(db, code_hash, last4_hash, &id)) || (rc = effective_case(db, id, &eff))) goto fail;
-    struct db_stmt *s = db_prepare(db, "SELECT o.status, e.status, o.public_rating FROM cases o, cases e"
-                                       " WHERE o.id = ? AND e.id = ?");
-    if (!s) {
-        rc = SX_EINTERNAL;
-        goto fail;
-    }
-    db_bind_int(s, 1, id);
-    db_bind_int(s, 2, eff);
-    if ((rc = db_step(s)) != DB_ROW) {
-        db_reset(s);
-        rc = rc == DB_DONE ? SX_ENOTFOUND : rc;
-        goto fail;
-    }
-    char own_status[24];
-    snprintf(own_status, sizeof own_status, "%s", db_col_text(s, 0));
-    int replied = status_after_reply(db_col_text(s, 1));
-    int rated = *db_col_text(s, 2) != 0;
-    db_reset(s);
-    if (rated || !replied) {
-        if (why) *why = rated ? "您已评价过，每件事项只能评价一次" : "答复之后才能评价";
-        rc = SX_ECONFLICT;
-        goto fail;
-    }
-    char now[32];
-    time_iso_now(now);
-    s = db_prepare(db, "UPDATE cases SET public_rating = ?, public_rated_at = ?, version = version + 1,"
-                       " updated_at = ? WHERE id = ? AND public_rating = ''");
-    db_bind_text(s, 1, satisfaction);
-    db_bind_text(s, 2, now);
-    db_bind_text(s, 3, now);
-    db_bind_int(s, 4, id);
-    if ((rc = db_run(s))) goto fail;
-    if (db_changes(db) != 1) {
-        if (why) *why = "您已评价过，每件事项只能评价一次";
-        rc = SX_ECONFLICT;
-        goto fail;
-    }
-    char data[64], oid[24];
-    snprintf(data, sizeof data, "{\"satisfaction\":\"%s\"}", case_satisfaction_code((enum case_satisfaction)sat));
-    s = db_prepare(db, "INSERT INTO case_events (case_id, action, from_status, to_status, actor_name, at, data, public)"
-                       " VALUES (?, 'rate', ?, ?, '信访人', ?, ?, 1)");
-    db_bind_int(s, 1, id);
-    db_bind_text(s, 2, own_status);
-    db_bind_text(s, 3, own_status);
-    db_bind_text(s, 4, now);
-    db_bind_text(s, 5, data);
-    if ((rc = db_run(s))) goto fail;
-    snprintf(oid, sizeof oid, "%lld", (long long)id);
-    if ((rc = st_audit_append(db, a, "case.public_rate", "case", oid, 1, data))) goto fail;
-    return db_commit(db);
-fail:
-    db_rollback(db);
-    return rc;
+    int rc = find_case(db, code_hash, last4_hash, id);
+    return rc ? rc : effective_case(db, *id, eff);
 }

@@ -461,3 +461,97 @@ int st_case_names(struct db *db, int64_t unit_id, int64_t user_id, char unit_nam
     db_reset(s);
     return rc == DB_ROW || rc == DB_DONE ? SX_OK : rc;
 }
+
+int st_case_status_of(struct db *db, const struct case_viewer *v, int64_t id, char status[16])
+{
+    status[0] = 0;
+    struct db_stmt *s = st_case_prepare(db, "SELECT c.status FROM cases c WHERE " CASE_VISIBLE " AND c.id = ?15", v);
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 15, id);
+    int rc = db_step(s);
+    if (rc == DB_ROW) cpy(status, 16, db_col_text(s, 0));
+    db_reset(s);
+    if (rc == DB_ROW) return SX_OK;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
+int st_case_attachment_count(struct db *db, int64_t case_id, int64_t *n)
+{
+    struct db_stmt *s = db_prepare(db, "SELECT COUNT(*) FROM case_attachments WHERE case_id = ?1");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, case_id);
+    return db_int(s, n);
+}
+
+int st_case_attachment_insert(struct db *db, int64_t case_id, const char *name, const char *mime, const void *data,
+                              size_t len, const char *sha256, int64_t uploaded_by, const char *now, int64_t *id)
+{
+    /* Content-addressed: the same bytes are stored once. */
+    struct db_stmt *s = db_prepare(db, "INSERT INTO case_blobs (sha256, size, data) VALUES (?1, ?2, ?3)"
+                                       " ON CONFLICT (sha256) DO NOTHING");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, sha256);
+    db_bind_int(s, 2, (int64_t)len);
+    db_bind_blob(s, 3, data, len);
+    int rc = db_run(s);
+    if (rc) return rc;
+    /* event_id stays NULL: a later workflow action binds the attachment to its own event. */
+    s = db_prepare(db, "INSERT INTO case_attachments (case_id, name, mime, size, sha256, uploaded_by,"
+                       " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, case_id);
+    db_bind_text(s, 2, name);
+    db_bind_text(s, 3, mime);
+    db_bind_int(s, 4, (int64_t)len);
+    db_bind_text(s, 5, sha256);
+    bind_id(s, 6, uploaded_by);
+    db_bind_text(s, 7, now);
+    if ((rc = db_run(s))) return rc;
+    *id = db_last_id(db);
+    return SX_OK;
+}
+
+int st_case_touch(struct db *db, int64_t id, const char *now)
+{
+    struct db_stmt *s = db_prepare(db, "UPDATE cases SET updated_at = ?2 WHERE id = ?1");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, now);
+    return db_run(s);
+}
+
+int st_case_rating_state(struct db *db, int64_t id, int64_t eff, char own_status[16], char eff_status[16],
+                         int *rated)
+{
+    own_status[0] = eff_status[0] = 0;
+    *rated = 0;
+    struct db_stmt *s = db_prepare(db, "SELECT o.status, e.status, o.public_rating FROM cases o, cases e"
+                                       " WHERE o.id = ? AND e.id = ?");
+    if (!s) return SX_EINTERNAL;
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, eff);
+    int rc = db_step(s);
+    if (rc == DB_ROW) {
+        cpy(own_status, 16, db_col_text(s, 0));
+        cpy(eff_status, 16, db_col_text(s, 1));
+        const char *pr = db_col_text(s, 2);
+        *rated = pr && *pr;
+    }
+    db_reset(s);
+    if (rc == DB_ROW) return SX_OK;
+    return rc == DB_DONE ? SX_ENOTFOUND : rc;
+}
+
+int st_case_set_rating(struct db *db, int64_t id, const char *satisfaction, const char *now)
+{
+    struct db_stmt *s = db_prepare(db, "UPDATE cases SET public_rating = ?, public_rated_at = ?, version = version + 1,"
+                                       " updated_at = ? WHERE id = ? AND public_rating = ''");
+    if (!s) return SX_EINTERNAL;
+    db_bind_text(s, 1, satisfaction);
+    db_bind_text(s, 2, now);
+    db_bind_text(s, 3, now);
+    db_bind_int(s, 4, id);
+    int rc = db_run(s);
+    if (rc) return rc;
+    return db_changes(db) == 1 ? SX_OK : SX_EVERSION;
+}
